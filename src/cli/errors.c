@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* Library errors turned into one message and, where it helps, a hint. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const verbs[] = {
+	[PADDOCK_STEP_NONE] = "run",
+	[PADDOCK_STEP_POLICY] = "accept the policy",
+	[PADDOCK_STEP_PROFILE] = "read the profile",
+	[PADDOCK_STEP_WORKSPACE] = "use the workspace",
+	[PADDOCK_STEP_WRITABLE_ROOT] = "use the writable root",
+	[PADDOCK_STEP_PROTECTED_NAME] = "protect",
+	[PADDOCK_STEP_DENY_READ] = "deny reading",
+	[PADDOCK_STEP_PLACEHOLDER] = "reserve the protected name",
+	[PADDOCK_STEP_USER_NAMESPACE] = "create the sandbox's user namespace",
+	[PADDOCK_STEP_ID_MAP] = "write the sandbox's uid and gid maps",
+	[PADDOCK_STEP_MOUNT] = "build the sandbox's file-system view at",
+	[PADDOCK_STEP_PROC] = "mount a private /proc at",
+	[PADDOCK_STEP_LOOPBACK] = "bring up the sandbox's loopback interface",
+	[PADDOCK_STEP_NO_NEW_PRIVS] = "set no_new_privs",
+	[PADDOCK_STEP_CAPABILITIES] = "drop every capability",
+	[PADDOCK_STEP_SECCOMP] = "install the seccomp filter",
+	[PADDOCK_STEP_CHDIR] = "enter the working directory",
+	[PADDOCK_STEP_SPAWN] = "start the sandbox",
+};
+
+/* Why a namespace step failed, as far as the machine tells. */
+static void namespace_hint(void)
+{
+	struct paddock_probe probe;
+
+	paddock_probe(&probe);
+	if (probe.userns_sysctl == 0)
+		fputs("hint: unprivileged user namespaces are disabled; enable them with 'sysctl -w kernel.unprivileged_userns_clone=1'\n",
+		      stderr);
+	else if (probe.apparmor_userns == 1)
+		fputs("hint: AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later); allow them with 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' or install paddock's AppArmor profile (docs/limitations.md)\n",
+		      stderr);
+	else if (probe.max_user_namespaces == 0)
+		fputs("hint: user namespaces are limited to zero; raise the limit with 'sysctl -w user.max_user_namespaces=15000'\n",
+		      stderr);
+	else
+		fputs("hint: a container or security profile blocks user namespaces (Docker's default seccomp profile does); run paddock on the host, or start the container with '--security-opt seccomp=unconfined'\n",
+		      stderr);
+}
+
+static void print_hint(const struct paddock_error *err, int code)
+{
+	switch (err->step) {
+	case PADDOCK_STEP_USER_NAMESPACE:
+	case PADDOCK_STEP_ID_MAP:
+		namespace_hint();
+		break;
+	case PADDOCK_STEP_MOUNT:
+		if (code == ENOSYS)
+			fputs("hint: paddock needs Linux 5.12 or later (open_tree, move_mount, mount_setattr)\n",
+			      stderr);
+		else if (code == EPERM || code == EACCES)
+			namespace_hint();
+		break;
+	case PADDOCK_STEP_PROC:
+		fputs("hint: /proc is partly hidden here (a container?); the kernel refuses a fresh /proc while any part of the host's is covered\n",
+		      stderr);
+		break;
+	case PADDOCK_STEP_PROTECTED_NAME:
+		if (code == ELOOP)
+			fputs("hint: replace the symbolic link with what it points to, or run outside this writable root\n",
+			      stderr);
+		break;
+	case PADDOCK_STEP_PLACEHOLDER:
+		if (code == EBUSY)
+			fputs("hint: another process holds a lock on this directory; retry when it is done\n",
+			      stderr);
+		break;
+	default:
+		break;
+	}
+}
+
+void cli_report_error(const struct paddock_error *err, int code)
+{
+	const char *reason;
+
+	code = code < 0 ? -code : code;
+	if (!code)
+		code = err->code;
+	reason = err->message ? err->message : strerror(code);
+	if (err->step == PADDOCK_STEP_PROFILE && err->line) {
+		cli_say("%s:%u: %s", err->operand, err->line, reason);
+		return;
+	}
+	if ((size_t)err->step >= sizeof(verbs) / sizeof(verbs[0]) ||
+	    !verbs[err->step]) {
+		cli_say("failed: %s", reason);
+		return;
+	}
+	if (err->operand[0])
+		cli_say("failed to %s \"%s\": %s", verbs[err->step],
+			err->operand, reason);
+	else
+		cli_say("failed to %s: %s", verbs[err->step], reason);
+	print_hint(err, code);
+}

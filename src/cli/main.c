@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: paddock run [OPTIONS] [--] COMMAND [ARG]...\n"
+	"Run COMMAND, and every process it starts, inside a sandbox.\n"
+	"\n"
+	"  -C, --cd DIR          workspace and working directory (default: current directory)\n"
+	"  -s, --sandbox MODE    read-only | workspace-write | full-access   (default: workspace-write)\n"
+	"  -w, --write PATH      extra writable root (repeatable)\n"
+	"      --protect NAME    one more protected name inside writable roots (repeatable)\n"
+	"      --deny-read PATH  make PATH unreadable (repeatable)\n"
+	"  -n, --network MODE    off | on   (default: off)\n"
+	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
+	"  -t, --timeout SECS    kill the whole tree after SECS seconds\n"
+	"  -p, --profile FILE    read options from a profile file\n"
+	"  -v, --verbose         say what is enforced (twice: more)\n"
+	"\n"
+	"       paddock check           say what this machine can enforce, and how\n"
+	"       paddock --help | --version\n"
+	"\n"
+	"Exit status: the command's own; 128+N when signal N killed it; 124 on\n"
+	"timeout; 125 when paddock failed; 126 when COMMAND cannot be executed;\n"
+	"127 when it is not found.\n";
+
+void cli_usage(FILE *out)
+{
+	fputs(usage, out);
+}
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paddock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage, stderr);
+		return EXIT_PADDOCK_FAILED;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cli_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cli_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("paddock %s\n", PADDOCK_VERSION);
+		return 0;
+	}
+	cli_say("unknown command '%s'", cmd);
+	fputs("hint: see 'paddock --help'\n", stderr);
+	return EXIT_PADDOCK_FAILED;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* The platform-neutral core: the policy handle, errors and logging. */
+#ifndef PADDOCK_CORE_INTERNAL_H
+#define PADDOCK_CORE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "paddock.h"
+
+/* A growable, NULL-terminated array of owned strings. */
+struct strv {
+	char **items;
+	size_t len;
+	size_t cap;
+};
+
+int strv_push(struct strv *v, const char *s);
+int strv_push_owned(struct strv *v, char *s);
+bool strv_contains(const struct strv *v, const char *s);
+int strv_copy(struct strv *dst, const char *const *src);
+void strv_clear(struct strv *v);
+
+struct paddock_policy {
+	enum paddock_mode mode;
+	char *workspace; /* NULL: the current directory */
+	struct strv writable_roots; /* as given */
+	struct strv protected_names; /* defaults first */
+	struct strv deny_read; /* as given */
+	enum paddock_network network;
+	bool tmp_writable;
+	bool inherit_env;
+	struct strv env;
+	unsigned long timeout_ms;
+	enum paddock_log_level log_level;
+	paddock_log_fn log_fn;
+	void *log_userdata;
+};
+
+/* The protected names every policy starts with; see docs/policy.md. */
+extern const char *const policy_default_protected_names[];
+
+/* Check a protected name: one path component, not "." or "..". */
+bool policy_name_is_valid(const char *name);
+
+/* Fill err (when not NULL) and return -code. */
+int error_set(struct paddock_error *err, enum paddock_step step, int code,
+	      const char *operand, const char *message);
+
+void log_msg(const struct paddock_policy *policy, enum paddock_log_level level,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parse a profile held in memory. name is used in error messages and base
+ * is the directory relative paths are taken from. */
+int profile_parse(struct paddock_policy *policy, const char *name,
+		  const char *base, const char *text, size_t len,
+		  struct paddock_error *err);
+
+/* Parse a duration in seconds ("10", "2.5") into milliseconds. */
+int parse_seconds(const char *s, unsigned long *ret_ms);
+
+#endif

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * Names that let a command run code outside the sandbox later, when the user
+ * or an agent opens the workspace with the real user's rights: git hooks and
+ * configuration, agent instruction and hook folders, editor task folders.
+ * docs/policy.md gives the reason for each.
+ */
+const char *const policy_default_protected_names[] = {
+	".git",	   ".agents", ".paddock", ".claude", ".codex",
+	".gemini", ".cursor", ".vscode",  NULL,
+};
+
+int paddock_mode_parse(const char *word, enum paddock_mode *ret)
+{
+	if (strcmp(word, "read-only") == 0)
+		*ret = PADDOCK_MODE_READ_ONLY;
+	else if (strcmp(word, "workspace-write") == 0)
+		*ret = PADDOCK_MODE_WORKSPACE_WRITE;
+	else if (strcmp(word, "full-access") == 0)
+		*ret = PADDOCK_MODE_FULL_ACCESS;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int paddock_network_parse(const char *word, enum paddock_network *ret)
+{
+	if (strcmp(word, "off") == 0)
+		*ret = PADDOCK_NETWORK_OFF;
+	else if (strcmp(word, "on") == 0)
+		*ret = PADDOCK_NETWORK_ON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int parse_seconds(const char *s, unsigned long *ret_ms)
+{
+	char *end;
+	double secs;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	secs = strtod(s, &end);
+	if (errno || *end || !isfinite(secs) || secs <= 0 || secs > 31536000.0)
+		return -EINVAL;
+	*ret_ms = (unsigned long)ceil(secs * 1000.0);
+	return 0;
+}
+
+int paddock_timeout_parse(const char *word, unsigned long *ret_ms)
+{
+	return parse_seconds(word, ret_ms);
+}
+
+int paddock_policy_new(paddock_policy **ret)
+{
+	struct paddock_policy *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->mode = PADDOCK_MODE_WORKSPACE_WRITE;
+	p->network = PADDOCK_NETWORK_OFF;
+	p->tmp_writable = true;
+	p->inherit_env = true;
+	p->log_level = PADDOCK_LOG_WARNING;
+	if (strv_copy(&p->protected_names, policy_default_protected_names)) {
+		free(p);
+		return -ENOMEM;
+	}
+	*ret = p;
+	return 0;
+}
+
+void paddock_policy_free(paddock_policy *p)
+{
+	if (!p)
+		return;
+	free(p->workspace);
+	strv_clear(&p->writable_roots);
+	strv_clear(&p->protected_names);
+	strv_clear(&p->deny_read);
+	strv_clear(&p->env);
+	free(p);
+}
+
+int paddock_policy_set_mode(paddock_policy *p, enum paddock_mode mode)
+{
+	if (mode != PADDOCK_MODE_READ_ONLY &&
+	    mode != PADDOCK_MODE_WORKSPACE_WRITE &&
+	    mode != PADDOCK_MODE_FULL_ACCESS)
+		return -EINVAL;
+	p->mode = mode;
+	return 0;
+}
+
+static bool path_is_valid(const char *path)
+{
+	return path && *path && strlen(path) < PATH_MAX;
+}
+
+int paddock_policy_set_workspace(paddock_policy *p, const char *path)
+{
+	char *copy;
+
+	if (!path_is_valid(path))
+		return -EINVAL;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	free(p->workspace);
+	p->workspace = copy;
+	return 0;
+}
+
+int paddock_policy_add_writable_root(paddock_policy *p, const char *path)
+{
+	if (!path_is_valid(path))
+		return -EINVAL;
+	return strv_push(&p->writable_roots, path);
+}
+
+bool policy_name_is_valid(const char *name)
+{
+	return name && *name && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0 && !strchr(name, '/') &&
+	       strlen(name) <= NAME_MAX;
+}
+
+int paddock_policy_add_protected_name(paddock_policy *p, const char *name)
+{
+	if (!policy_name_is_valid(name))
+		return -EINVAL;
+	if (strv_contains(&p->protected_names, name))
+		return 0;
+	return strv_push(&p->protected_names, name);
+}
+
+int paddock_policy_add_deny_read(paddock_policy *p, const char *path)
+{
+	if (!path_is_valid(path))
+		return -EINVAL;
+	return strv_push(&p->deny_read, path);
+}
+
+int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)
+{
+	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON)
+		return -EINVAL;
+	p->network = network;
+	return 0;
+}
+
+int paddock_policy_set_tmp_writable(paddock_policy *p, bool writable)
+{
+	p->tmp_writable = writable;
+	return 0;
+}
+
+int paddock_policy_set_environment(paddock_policy *p, const char *const *envp)
+{
+	int r;
+
+	if (!envp) {
+		strv_clear(&p->env);
+		p->inherit_env = true;
+		return 0;
+	}
+	for (size_t i = 0; envp[i]; i++) {
+		if (!strchr(envp[i], '='))
+			return -EINVAL;
+	}
+	r = strv_copy(&p->env, envp);
+	if (r < 0)
+		return r;
+	p->inherit_env = false;
+	return 0;
+}
+
+int paddock_policy_set_timeout_ms(paddock_policy *p, unsigned long timeout_ms)
+{
+	p->timeout_ms = timeout_ms;
+	return 0;
+}
+
+void paddock_policy_get_timeout_ms(const paddock_policy *p,
+				   unsigned long *ret_timeout_ms)
+{
+	*ret_timeout_ms = p->timeout_ms;
+}
+
+void paddock_policy_set_log(paddock_policy *p, enum paddock_log_level level,
+			    paddock_log_fn fn, void *userdata)
+{
+	p->log_level = level;
+	p->log_fn = fn;
+	p->log_userdata = userdata;
+}
+
+size_t paddock_policy_protected_names(const paddock_policy *p,
+				      const char *const **ret)
+{
+	*ret = (const char *const *)p->protected_names.items;
+	return p->protected_names.len;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Profile files. A profile is untrusted text: every line is bounded, every
+ * value is checked by the same setters the command line uses, and nothing in
+ * it is executed or expanded except a leading "~/".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define PROFILE_MAX_SIZE (1024 * 1024)
+
+enum directive {
+	DIR_CD,
+	DIR_SANDBOX,
+	DIR_WRITE,
+	DIR_PROTECT,
+	DIR_DENY_READ,
+	DIR_NETWORK,
+	DIR_NO_TMP,
+	DIR_TIMEOUT,
+};
+
+static const struct {
+	const char *name;
+	enum directive id;
+	bool takes_value;
+} directives[] = {
+	{ "cd", DIR_CD, true },
+	{ "sandbox", DIR_SANDBOX, true },
+	{ "write", DIR_WRITE, true },
+	{ "protect", DIR_PROTECT, true },
+	{ "deny-read", DIR_DENY_READ, true },
+	{ "network", DIR_NETWORK, true },
+	{ "no-tmp", DIR_NO_TMP, false },
+	{ "timeout", DIR_TIMEOUT, true },
+};
+
+struct line_ctx {
+	const char *name;
+	const char *base;
+	unsigned line;
+	struct paddock_error *err;
+};
+
+static int line_error(const struct line_ctx *c, int code, const char *message)
+{
+	error_set(c->err, PADDOCK_STEP_PROFILE, code, c->name, message);
+	if (c->err)
+		c->err->line = c->line;
+	return -code;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Turn a profile path into an absolute one; *ret is malloc'ed. */
+static int profile_path(const struct line_ctx *c, const char *value, char **ret)
+{
+	const char *prefix = c->base;
+	const char *rest = value;
+	const char *sep;
+	char *out;
+
+	if (value[0] == '/') {
+		prefix = "";
+	} else if (value[0] == '~' && (value[1] == '/' || !value[1])) {
+		prefix = getenv("HOME");
+		if (!prefix || prefix[0] != '/')
+			return line_error(
+				c, EINVAL,
+				"\"~\" used but HOME is not an absolute path");
+		rest = value[1] ? value + 2 : "";
+	}
+	sep = *prefix && prefix[strlen(prefix) - 1] != '/' && *rest ? "/" : "";
+	if (asprintf(&out, "%s%s%s", prefix, sep, rest) < 0)
+		return -ENOMEM;
+	if (strlen(out) >= PATH_MAX) {
+		free(out);
+		return line_error(c, ENAMETOOLONG, "path too long");
+	}
+	*ret = out;
+	return 0;
+}
+
+static int apply_path(struct paddock_policy *p, const struct line_ctx *c,
+		      enum directive id, const char *value)
+{
+	char *path;
+	int r = profile_path(c, value, &path);
+
+	if (r < 0)
+		return r;
+	if (id == DIR_CD)
+		r = paddock_policy_set_workspace(p, path);
+	else if (id == DIR_WRITE)
+		r = paddock_policy_add_writable_root(p, path);
+	else
+		r = paddock_policy_add_deny_read(p, path);
+	free(path);
+	return r;
+}
+
+static int apply(struct paddock_policy *p, const struct line_ctx *c,
+		 enum directive id, const char *value)
+{
+	enum paddock_mode mode;
+	enum paddock_network net;
+	unsigned long ms;
+
+	switch (id) {
+	case DIR_CD:
+	case DIR_WRITE:
+	case DIR_DENY_READ:
+		return apply_path(p, c, id, value);
+	case DIR_SANDBOX:
+		if (paddock_mode_parse(value, &mode) < 0)
+			return line_error(
+				c, EINVAL,
+				"sandbox must be read-only, workspace-write or full-access");
+		return paddock_policy_set_mode(p, mode);
+	case DIR_NETWORK:
+		if (paddock_network_parse(value, &net) < 0)
+			return line_error(c, EINVAL,
+					  "network must be off or on");
+		return paddock_policy_set_network(p, net);
+	case DIR_PROTECT:
+		if (!policy_name_is_valid(value))
+			return line_error(
+				c, EINVAL,
+				"a protected name is one path component, not \".\", \"..\" or a path");
+		return paddock_policy_add_protected_name(p, value);
+	case DIR_NO_TMP:
+		return paddock_policy_set_tmp_writable(p, false);
+	case DIR_TIMEOUT:
+		if (parse_seconds(value, &ms) < 0)
+			return line_error(
+				c, EINVAL,
+				"timeout must be a positive number of seconds");
+		return paddock_policy_set_timeout_ms(p, ms);
+	}
+	return line_error(c, EINVAL, "unknown directive");
+}
+
+/* Parse one line, already cut at its newline and NUL-terminated. */
+static int parse_line(struct paddock_policy *p, const struct line_ctx *c,
+		      char *s)
+{
+	char *end = s + strlen(s);
+	char *word, *value;
+
+	while (is_blank(*s))
+		s++;
+	while (end > s && is_blank(end[-1]))
+		*--end = '\0';
+	if (!*s || *s == '#')
+		return 0;
+	word = s;
+	while (*s && !is_blank(*s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	while (is_blank(*s))
+		s++;
+	value = s;
+	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]);
+	     i++) {
+		if (strcmp(word, directives[i].name) != 0)
+			continue;
+		if (directives[i].takes_value && !*value)
+			return line_error(c, EINVAL, "missing value");
+		if (!directives[i].takes_value && *value)
+			return line_error(c, EINVAL,
+					  "this directive takes no value");
+		return apply(p, c, directives[i].id, value);
+	}
+	return line_error(c, EINVAL, "unknown directive");
+}
+
+int profile_parse(struct paddock_policy *p, const char *name, const char *base,
+		  const char *text, size_t len, struct paddock_error *err)
+{
+	struct line_ctx c = { .name = name, .base = base, .err = err };
+	size_t start = 0;
+
+	if (memchr(text, '\0', len))
+		return line_error(&c, EINVAL, "profile contains a NUL byte");
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t n = nl ? (size_t)(nl - text) - start : len - start;
+		char *line = strndup(text + start, n);
+		int r;
+
+		if (!line)
+			return -ENOMEM;
+		c.line++;
+		r = parse_line(p, &c, line);
+		free(line);
+		if (r < 0)
+			return r;
+		start += n + 1;
+	}
+	return 0;
+}
+
+static int read_profile(int fd, const char *path, char **ret, size_t *ret_len,
+			struct paddock_error *err)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+
+	if (fstat(fd, &st) < 0)
+		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, PADDOCK_STEP_PROFILE, EINVAL, path,
+				 "not a regular file");
+	if (st.st_size > PROFILE_MAX_SIZE)
+		return error_set(err, PADDOCK_STEP_PROFILE, EFBIG, path,
+				 "profile larger than 1 MiB");
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len <= (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return error_set(err, PADDOCK_STEP_PROFILE, errno, path,
+					 NULL);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > (size_t)st.st_size) {
+		free(buf);
+		return error_set(err, PADDOCK_STEP_PROFILE, EFBIG, path,
+				 "profile grew while being read");
+	}
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+/* The directory relative paths of a profile are taken from. */
+static char *profile_base(const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *slash;
+
+	if (!real)
+		return NULL;
+	slash = strrchr(real, '/');
+	slash[slash == real] = '\0';
+	return real;
+}
+
+int paddock_profile_load(paddock_policy *p, const char *path,
+			 struct paddock_error *err)
+{
+	char *text = NULL, *base = NULL;
+	size_t len = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
+	r = read_profile(fd, path, &text, &len, err);
+	close(fd);
+	if (r < 0)
+		return r;
+
+	base = profile_base(path);
+	if (!base) {
+		r = error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
+		goto out_free_text;
+	}
+	r = profile_parse(p, path, base, text, len, err);
+	free(base);
+out_free_text:
+	free(text);
+	return r;
+}

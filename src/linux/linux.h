@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* The Linux backend: namespaces, mounts, capabilities and seccomp. */
+#ifndef PADDOCK_LINUX_H
+#define PADDOCK_LINUX_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+
+#include "../core/resolve.h"
+
+/*
+ * What the sandbox reports to paddock through its report pipe. Only
+ * paddock's own code writes to that pipe (the supervisor, and the command's
+ * process before exec: the descriptor is close-on-exec and the supervisor is
+ * not dumpable), so the parent trusts the frames but still bounds them: each
+ * is one fixed-size write below PIPE_BUF, hence atomic.
+ */
+enum report_type {
+	REPORT_SETUP_FAILED = 1, /* step, code, operand */
+	REPORT_EXEC_FAILED, /* code */
+	REPORT_EXIT, /* code = the command's wait status */
+};
+
+#define REPORT_OPERAND_MAX 3968
+
+struct report {
+	uint32_t type;
+	uint32_t step;
+	int32_t code;
+	char operand[REPORT_OPERAND_MAX];
+};
+
+/* Everything the sandbox's processes need, prepared before the clone so
+ * that they never allocate. */
+struct sandbox_spec {
+	const struct plan *plan;
+	bool new_net;
+	uid_t uid;
+	gid_t gid;
+	int *root_fds; /* one per writable root, for the clone */
+	char *const *argv;
+	char **exec_paths; /* candidates for argv[0], NULL-terminated */
+	char **sh_argv; /* "/bin/sh", <slot>, argv[1]... */
+	char *const *envp;
+	struct sock_fprog seccomp; /* the filter, built in the parent */
+	int report_fd; /* write end */
+};
+
+/* Send one frame; used from the sandbox's processes only. */
+void report_send(int fd, enum report_type type, enum paddock_step step,
+		 int code, const char *operand);
+
+/* Build the file-system view inside the new mount namespace. On failure
+ * returns -errno and sets *ret_step and *ret_operand. */
+int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
+		 const char **ret_operand);
+
+/* Bring up the loopback interface of the new network namespace. */
+int net_loopback_up(void);
+
+/* Drop every capability and lock the securebits so that exec cannot give
+ * any back, then check that none is left. */
+int caps_drop_all(void);
+
+/* Build the seccomp filter as BPF in *ret (free ret->filter). */
+int seccomp_build(struct sock_fprog *ret);
+/* Install a filter built by seccomp_build; no_new_privs must be set. */
+int seccomp_install(const struct sock_fprog *prog);
+
+/* Reserve the missing protected names of a plan with placeholders, see
+ * placeholder.c. */
+struct placeholders;
+int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
+			 struct paddock_error *err);
+void placeholders_release(struct placeholders *ph);
+
+/* A fork that skips the C library's fork handlers: the sandbox's processes
+ * only make system calls, so nothing of the library's state is needed. */
+pid_t raw_clone(unsigned long flags);
+
+#endif

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file-system view, built inside the sandbox's new mount namespace with
+ * the kernel's mount API (open_tree, mount_setattr, move_mount: Linux 5.12).
+ *
+ * Order matters. The writable roots are cloned first, while every mount is
+ * still as the host has it; then the whole tree is made read-only in one
+ * recursive call; then the clones are put back over their own paths, parents
+ * before children. Protected names are bound read-only over themselves after
+ * the roots, and deny-read paths are covered last, so that each later step
+ * narrows what an earlier one granted and nothing widens it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "linux.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#define FSOPEN_CLOEXEC 0x00000001
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct paddock_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+	return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static int sys_move_mount(int from_dfd, const char *to_path)
+{
+	return (int)syscall(SYS_move_mount, from_dfd, "", AT_FDCWD, to_path,
+			    MOVE_MOUNT_F_EMPTY_PATH);
+}
+
+static int sys_set_readonly(int dfd, const char *path, unsigned flags)
+{
+	struct paddock_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	return (int)syscall(SYS_mount_setattr, dfd, path, flags | AT_RECURSIVE,
+			    &attr, sizeof(attr));
+}
+
+struct step_failure {
+	enum paddock_step *step;
+	const char **operand;
+};
+
+static int fail(const struct step_failure *f, enum paddock_step step,
+		const char *operand)
+{
+	int code = errno ? errno : EIO;
+
+	*f->step = step;
+	*f->operand = operand;
+	return -code;
+}
+
+/* A detached copy of path and everything mounted below it. */
+static int clone_tree(const char *path)
+{
+	return sys_open_tree(AT_FDCWD, path,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+}
+
+/* Bind path read-only over itself. AT_SYMLINK_NOFOLLOW: a protected name
+ * that became a symbolic link since resolution is refused, not followed. */
+static int bind_readonly(const char *path)
+{
+	int fd = clone_tree(path);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = sys_set_readonly(fd, "", AT_EMPTY_PATH);
+	if (r == 0)
+		r = sys_move_mount(fd, path);
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static bool under_a_root(const struct plan *plan, const char *path)
+{
+	for (size_t i = 0; i < plan->roots.len; i++) {
+		if (path_is_under(path, plan->roots.items[i]))
+			return true;
+	}
+	return false;
+}
+
+static int build_writes(const struct sandbox_spec *spec,
+			const struct step_failure *f)
+{
+	const struct plan *plan = spec->plan;
+
+	for (size_t i = 0; i < plan->roots.len; i++) {
+		spec->root_fds[i] = clone_tree(plan->roots.items[i]);
+		if (spec->root_fds[i] < 0)
+			return fail(f, PADDOCK_STEP_MOUNT,
+				    plan->roots.items[i]);
+	}
+
+	if (sys_set_readonly(AT_FDCWD, "/", 0) < 0)
+		return fail(f, PADDOCK_STEP_MOUNT, "/");
+
+	for (size_t i = 0; i < plan->roots.len; i++) {
+		if (sys_move_mount(spec->root_fds[i], plan->roots.items[i]) < 0)
+			return fail(f, PADDOCK_STEP_MOUNT,
+				    plan->roots.items[i]);
+		close(spec->root_fds[i]);
+		spec->root_fds[i] = -1;
+	}
+
+	for (size_t i = 0; i < plan->n_protected; i++) {
+		const char *path = plan->protected[i].path;
+		int r;
+
+		if (!under_a_root(plan, path))
+			continue;
+		r = bind_readonly(path);
+		if (r < 0) {
+			errno = -r;
+			return fail(f, PADDOCK_STEP_MOUNT, path);
+		}
+	}
+	return 0;
+}
+
+/* A fresh, empty tmpfs whose root has the given mode. */
+static int new_tmpfs(const char *mode, unsigned attrs)
+{
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	int mnt = -1;
+
+	if (fs < 0)
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) ==
+		    0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "64k", 0) ==
+		    0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+	close(fs);
+	return mnt;
+}
+
+/*
+ * A deny-read directory is covered by an empty read-only tmpfs of mode 000;
+ * a file by an empty file of mode 000 taken from a private staging tmpfs.
+ * With every capability dropped, not even uid 0 can open either. Returns a
+ * detached mount ready to be moved, or -1 with errno set.
+ */
+static int deny_source(bool is_dir, int *stage)
+{
+	const unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int fd;
+
+	if (is_dir)
+		return new_tmpfs("000", attrs);
+	if (*stage < 0)
+		*stage = new_tmpfs("700", 0);
+	if (*stage < 0)
+		return -1;
+	fd = openat(*stage, "denied", O_CREAT | O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	fd = sys_open_tree(*stage, "denied",
+			   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (fd >= 0 && sys_set_readonly(fd, "", AT_EMPTY_PATH) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int build_deny(const struct sandbox_spec *spec,
+		      const struct step_failure *f)
+{
+	const struct plan *plan = spec->plan;
+	int stage = -1, r = 0;
+
+	for (size_t i = 0; r == 0 && i < plan->n_deny; i++) {
+		const char *path = plan->deny[i].path;
+		int fd = deny_source(plan->deny[i].is_dir, &stage);
+
+		if (fd < 0 || sys_move_mount(fd, path) < 0)
+			r = fail(f, PADDOCK_STEP_MOUNT, path);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (stage >= 0)
+		close(stage);
+	return r;
+}
+
+int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
+		 const char **ret_operand)
+{
+	const struct step_failure f = { ret_step, ret_operand };
+	struct stat st;
+	int r;
+
+	errno = 0;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(&f, PADDOCK_STEP_MOUNT, "/");
+
+	if (spec->plan->confine_writes) {
+		r = build_writes(spec, &f);
+		if (r < 0)
+			return r;
+	}
+
+	r = build_deny(spec, &f);
+	if (r < 0)
+		return r;
+
+	/* A /proc that shows only the sandbox's own PID namespace. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return fail(&f, PADDOCK_STEP_PROC, "/proc");
+
+	/* POSIX shared memory and semaphores need a writable /dev/shm; give a
+	 * private one. Failing here weakens nothing, so it is not fatal. */
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode))
+		mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		      "mode=1777");
+	return 0;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Placeholders for missing protected names.
+ *
+ * A bind mount needs something to cover, so a protected name that does not
+ * exist yet (a workspace with no .git) is reserved by an empty directory of
+ * mode 000, which the sandbox then binds read-only over itself: the command
+ * can neither create the name nor remove the placeholder (it is a mount
+ * point). The placeholder is removed when the run ends.
+ *
+ * Several runs may share a writable root (two agents in one workspace, and
+ * every run shares /tmp). Each run holds a shared flock on the root's
+ * directory for its whole life; at the end a run removes placeholders only
+ * if it can take the lock exclusively, that is when no other run still
+ * relies on them. rmdir only ever removes an empty directory, so a name the
+ * user created meanwhile is never lost. A run killed with SIGKILL leaves its
+ * placeholders behind; the next run on that root recognises them (empty,
+ * mode 000, owned by the caller) and removes them when it ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux.h"
+
+#define LOCK_WAIT_MS 3000
+
+struct reserved_root {
+	int fd; /* the root's directory, flock'ed shared */
+	struct strv names; /* placeholders to remove at the end */
+};
+
+struct placeholders {
+	struct reserved_root *roots;
+	size_t n;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Wait a bounded time for a shared lock: a run that is removing its
+ * placeholders holds the exclusive lock only for a few system calls. */
+static int lock_shared(int fd)
+{
+	for (long waited = 0; waited < LOCK_WAIT_MS; waited += 5) {
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		sleep_ms(5);
+	}
+	return -EBUSY;
+}
+
+static struct reserved_root *root_for(struct placeholders *ph, const char *dir,
+				      int *ret_err)
+{
+	struct reserved_root *roots;
+	struct stat st;
+	int fd, r;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		*ret_err = -errno;
+		return NULL;
+	}
+	for (size_t i = 0; i < ph->n; i++) {
+		struct stat other;
+
+		if (fstat(fd, &st) == 0 &&
+		    fstat(ph->roots[i].fd, &other) == 0 &&
+		    st.st_dev == other.st_dev && st.st_ino == other.st_ino) {
+			close(fd);
+			return &ph->roots[i];
+		}
+	}
+	r = lock_shared(fd);
+	roots = r < 0 ? NULL : realloc(ph->roots, (ph->n + 1) * sizeof(*roots));
+	if (!roots) {
+		close(fd);
+		*ret_err = r < 0 ? r : -ENOMEM;
+		return NULL;
+	}
+	ph->roots = roots;
+	roots[ph->n] = (struct reserved_root){ .fd = fd };
+	return &roots[ph->n++];
+}
+
+/* An earlier run's placeholder: an empty-looking directory of mode 000
+ * owned by us. rmdir will refuse it if it is not in fact empty. */
+static bool is_stale_placeholder(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && (st->st_mode & 07777) == 0 &&
+	       st->st_uid == geteuid();
+}
+
+static int reserve(struct reserved_root *root, const char *name)
+{
+	struct stat st;
+
+	if (mkdirat(root->fd, name, 0) == 0)
+		return strv_push(&root->names, name);
+	if (errno != EEXIST)
+		return -errno;
+	if (fstatat(root->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	/* Created by someone else since the policy was resolved: a symbolic
+	 * link cannot be kept read-only, so refuse. */
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (is_stale_placeholder(&st) && !strv_contains(&root->names, name))
+		return strv_push(&root->names, name);
+	return 0;
+}
+
+int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
+			 struct paddock_error *err)
+{
+	struct placeholders *ph = calloc(1, sizeof(*ph));
+	int r = 0;
+
+	if (!ph)
+		return -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < plan->n_protected; i++) {
+		const struct plan_protected *p = &plan->protected[i];
+		char *slash = strrchr(p->path, '/');
+		char *dir =
+			p->missing ? strndup(p->path, slash - p->path) : NULL;
+		struct reserved_root *root;
+
+		if (!p->missing)
+			continue;
+		if (!dir) {
+			r = -ENOMEM;
+			break;
+		}
+		root = root_for(ph, *dir ? dir : "/", &r);
+		free(dir);
+		if (root)
+			r = reserve(root, slash + 1);
+		if (r < 0)
+			error_set(
+				err, PADDOCK_STEP_PLACEHOLDER, -r, p->path,
+				r == -EBUSY
+					? "another process holds a lock on this writable root"
+					: NULL);
+	}
+	if (r < 0) {
+		placeholders_release(ph);
+		return r;
+	}
+	*ret = ph;
+	return 0;
+}
+
+void placeholders_release(struct placeholders *ph)
+{
+	if (!ph)
+		return;
+	for (size_t i = 0; i < ph->n; i++) {
+		struct reserved_root *root = &ph->roots[i];
+
+		if (flock(root->fd, LOCK_EX | LOCK_NB) == 0) {
+			for (size_t j = 0; j < root->names.len; j++)
+				unlinkat(root->fd, root->names.items[j],
+					 AT_REMOVEDIR);
+		}
+		close(root->fd);
+		strv_clear(&root->names);
+	}
+	free(ph->roots);
+	free(ph);
+}

@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * paddock_spawn() on Linux. Three processes:
+ *
+ *   paddock (the caller)  resolves the policy, reserves missing protected
+ *        |                names, builds the seccomp filter, then clones:
+ *   supervisor            PID 1 of new user, mount, PID, IPC (and, with the
+ *        |                network off, network) namespaces. It writes its
+ *        |                uid/gid maps, builds the mounts, brings up the
+ *        |                loopback, then forks the command, forwards signals
+ *        |                to it, reaps orphans and reports its status.
+ *   command               drops every capability, sets no_new_privs,
+ *                         installs the seccomp filter and execs.
+ *
+ * When the supervisor exits, the kernel kills everything left in the PID
+ * namespace; when paddock dies, PR_SET_PDEATHSIG kills the supervisor. So
+ * no process of the tree outlives the run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux.h"
+
+extern char **environ;
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+struct paddock_child {
+	pid_t supervisor;
+	int report_fd;
+	unsigned long timeout_ms;
+	struct timespec started;
+	struct plan plan;
+	struct placeholders *placeholders;
+	struct sandbox_spec spec;
+};
+
+pid_t raw_clone(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL,
+			      NULL);
+}
+
+void report_send(int fd, enum report_type type, enum paddock_step step,
+		 int code, const char *operand)
+{
+	struct report rep = { .type = type, .step = step, .code = code };
+	ssize_t n;
+
+	if (operand) {
+		size_t len = strnlen(operand, sizeof(rep.operand) - 1);
+
+		memcpy(rep.operand, operand, len);
+	}
+	do {
+		n = write(fd, &rep, sizeof(rep));
+	} while (n < 0 && errno == EINTR);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n, len = (ssize_t)strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, (size_t)len);
+	if (n != len) {
+		int r = n < 0 ? -errno : -EIO;
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Map only the caller's own uid and gid; setgroups must be denied before
+ * an unprivileged process may write a gid map. */
+static int write_id_maps(uid_t uid, gid_t gid)
+{
+	char map[64];
+	int r;
+
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	r = write_file("/proc/self/uid_map", map);
+	if (r == 0)
+		r = write_file("/proc/self/setgroups", "deny");
+	if (r == 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid,
+			 (unsigned)gid);
+		r = write_file("/proc/self/gid_map", map);
+	}
+	return r;
+}
+
+/* Try each candidate of PATH in order, as execvp does: remember EACCES,
+ * skip the entries that do not hold the program, stop at a real error. */
+static int exec_command(const struct sandbox_spec *spec)
+{
+	int saved = ENOENT;
+
+	for (size_t i = 0; spec->exec_paths[i]; i++) {
+		execve(spec->exec_paths[i], spec->argv, spec->envp);
+		if (errno == ENOEXEC) {
+			spec->sh_argv[1] = spec->exec_paths[i];
+			execve("/bin/sh", spec->sh_argv, spec->envp);
+			return -errno;
+		}
+		if (errno == EACCES)
+			saved = EACCES;
+		else if (errno != ENOENT && errno != ENOTDIR &&
+			 errno != ESTALE && errno != ELOOP &&
+			 errno != ENAMETOOLONG)
+			return -errno;
+	}
+	return -saved;
+}
+
+static void mark_inherited_fds_cloexec(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (int fd = 3; fd < 65536; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static void command_main(const struct sandbox_spec *spec)
+{
+	enum paddock_step step = PADDOCK_STEP_CHDIR;
+	sigset_t none;
+	int r;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Descriptors the caller left inheritable would reach the host's
+	 * mounts, which the read-only view does not cover. */
+	mark_inherited_fds_cloexec();
+
+	r = chdir(spec->plan->workspace) < 0 ? -errno : 0;
+	if (r == 0) {
+		step = PADDOCK_STEP_NO_NEW_PRIVS;
+		r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+	}
+	if (r == 0) {
+		step = PADDOCK_STEP_CAPABILITIES;
+		r = caps_drop_all();
+	}
+	if (r == 0) {
+		step = PADDOCK_STEP_SECCOMP;
+		r = seccomp_install(&spec->seccomp);
+	}
+	if (r < 0) {
+		report_send(spec->report_fd, REPORT_SETUP_FAILED, step, -r,
+			    step == PADDOCK_STEP_CHDIR ? spec->plan->workspace
+						       : NULL);
+		_exit(125);
+	}
+	r = exec_command(spec);
+	report_send(spec->report_fd, REPORT_EXEC_FAILED, PADDOCK_STEP_NONE, -r,
+		    spec->argv[0]);
+	_exit(r == -ENOENT ? 127 : 126);
+}
+
+static volatile sig_atomic_t command_pid;
+static volatile sig_atomic_t pending_signal;
+
+/*
+ * The supervisor shares the user's process group, so a terminal's Ctrl-C
+ * reaches it as well as the command. Only signals sent by a process
+ * (paddock passing one on, si_code <= 0) are forwarded; one generated by
+ * the terminal (SI_KERNEL) has already reached the command directly.
+ */
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+	(void)context;
+	if (info->si_code > 0)
+		return;
+	if (command_pid > 0)
+		kill(command_pid, sig);
+	else
+		pending_signal = sig;
+}
+
+static const int forwarded_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+};
+
+static void install_forwarders(void)
+{
+	struct sigaction sa = { .sa_sigaction = forward_signal,
+				.sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+}
+
+/* Reap everything; return the command's wait status once it has ended. */
+static int supervise(pid_t pid)
+{
+	for (;;) {
+		int status;
+		pid_t got = waitpid(-1, &status, __WALL);
+
+		if (got == pid)
+			return status;
+		if (got < 0 && errno != EINTR)
+			return W_EXITCODE(125, 0);
+	}
+}
+
+static int supervisor_setup(const struct sandbox_spec *spec,
+			    enum paddock_step *step, const char **operand)
+{
+	struct pollfd pfd = { .fd = spec->report_fd, .events = 0 };
+	int r;
+
+	/* Die with paddock; and if paddock is already gone (the read end of
+	 * the report pipe is closed), stop here. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+	    (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))) {
+		*step = PADDOCK_STEP_SPAWN;
+		return -ESRCH;
+	}
+
+	*step = PADDOCK_STEP_ID_MAP;
+	r = write_id_maps(spec->uid, spec->gid);
+	if (r < 0)
+		return r;
+
+	r = mounts_build(spec, step, operand);
+	if (r < 0)
+		return r;
+
+	if (spec->new_net) {
+		*step = PADDOCK_STEP_LOOPBACK;
+		r = net_loopback_up();
+		if (r < 0)
+			return r;
+	}
+
+	/* Not dumpable: the command, same uid, cannot ptrace the supervisor
+	 * or open its descriptors through /proc. */
+	*step = PADDOCK_STEP_SPAWN;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static _Noreturn void supervisor_main(const struct sandbox_spec *spec)
+{
+	enum paddock_step step = PADDOCK_STEP_NONE;
+	const char *operand = NULL;
+	pid_t pid;
+	int r = supervisor_setup(spec, &step, &operand);
+
+	if (r < 0) {
+		report_send(spec->report_fd, REPORT_SETUP_FAILED, step, -r,
+			    operand);
+		_exit(125);
+	}
+
+	install_forwarders();
+	pid = raw_clone(0);
+	if (pid < 0) {
+		report_send(spec->report_fd, REPORT_SETUP_FAILED,
+			    PADDOCK_STEP_SPAWN, errno, NULL);
+		_exit(125);
+	}
+	if (pid == 0)
+		command_main(spec);
+	command_pid = pid;
+	if (pending_signal)
+		kill(pid, pending_signal);
+
+	r = supervise(pid);
+	report_send(spec->report_fd, REPORT_EXIT, PADDOCK_STEP_NONE, r, NULL);
+	_exit(0);
+}
+
+/* The candidates execve tries for argv[0], from the command's own PATH. */
+static int exec_candidates(const char *name, char *const *envp,
+			   struct strv *ret)
+{
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	const char *p;
+
+	if (strchr(name, '/'))
+		return strv_push(ret, name);
+	for (size_t i = 0; envp[i]; i++) {
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	}
+	for (p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		char *candidate;
+		int r;
+
+		if (asprintf(&candidate, "%.*s%s%s", (int)(end - p), p,
+			     end == p ? "" : "/", name) < 0)
+			return -ENOMEM;
+		r = strv_push_owned(ret, candidate);
+		if (r < 0)
+			return r;
+		if (!*end)
+			return 0;
+		p = end;
+	}
+}
+
+static int sh_argv_for(const char *const *argv, struct strv *ret)
+{
+	int r = strv_push(ret, "/bin/sh");
+
+	if (r == 0)
+		r = strv_push(ret, argv[0]);
+	for (size_t i = 1; r == 0 && argv[i]; i++)
+		r = strv_push(ret, argv[i]);
+	return r;
+}
+
+static void log_enforcement(const struct paddock_policy *policy,
+			    const struct plan *plan)
+{
+	static const char *const modes[] = { "read-only", "workspace-write",
+					     "full-access" };
+
+	log_msg(policy, PADDOCK_LOG_INFO,
+		"enforcing %s with user, mount, PID and IPC namespaces%s",
+		modes[policy->mode],
+		policy->network == PADDOCK_NETWORK_OFF
+			? " and a network namespace"
+			: "");
+	log_msg(policy, PADDOCK_LOG_INFO, "workspace: %s", plan->workspace);
+	if (!plan->confine_writes)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"file system: every write allowed (full-access)");
+	else if (!plan->roots.len)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"file system: read-only everywhere");
+	for (size_t i = 0; i < plan->roots.len; i++)
+		log_msg(policy, PADDOCK_LOG_INFO, "writable root: %s",
+			plan->roots.items[i]);
+	for (size_t i = 0; i < plan->n_protected; i++)
+		log_msg(policy, PADDOCK_LOG_INFO, "protected: %s (%s)",
+			plan->protected[i].path,
+			plan->protected[i].missing
+				? "missing, reserved read-only"
+			: plan->protected[i].git_target
+				? "git directory, read-only"
+				: "read-only");
+	for (size_t i = 0; i < plan->n_deny; i++)
+		log_msg(policy, PADDOCK_LOG_INFO, "deny-read: %s",
+			plan->deny[i].path);
+	log_msg(policy, PADDOCK_LOG_INFO, "network: %s",
+		policy->network == PADDOCK_NETWORK_OFF
+			? "off (a private loopback only)"
+			: "on (the host's network)");
+	log_msg(policy, PADDOCK_LOG_INFO,
+		"capabilities: none; no_new_privs; seccomp denies TIOCSTI and TIOCLINUX");
+}
+
+static void child_free(struct paddock_child *c)
+{
+	placeholders_release(c->placeholders);
+	if (c->report_fd >= 0)
+		close(c->report_fd);
+	free(c->spec.root_fds);
+	free(c->spec.seccomp.filter);
+	if (c->spec.exec_paths) {
+		struct strv v = { .items = c->spec.exec_paths };
+
+		while (v.items[v.len])
+			v.len++;
+		strv_clear(&v);
+	}
+	if (c->spec.sh_argv) {
+		struct strv v = { .items = c->spec.sh_argv };
+
+		while (v.items[v.len])
+			v.len++;
+		strv_clear(&v);
+	}
+	plan_free(&c->plan);
+	free(c);
+}
+
+static int prepare_spec(const struct paddock_policy *policy,
+			struct paddock_child *c, const char *const *argv,
+			struct paddock_error *err)
+{
+	struct sandbox_spec *spec = &c->spec;
+	struct strv paths = { 0 }, sh = { 0 };
+	int r;
+
+	spec->plan = &c->plan;
+	spec->new_net = policy->network == PADDOCK_NETWORK_OFF;
+	spec->uid = geteuid();
+	spec->gid = getegid();
+	spec->argv = (char *const *)argv;
+	spec->envp = policy->inherit_env ? environ : policy->env.items;
+	if (!spec->envp)
+		spec->envp = (char *[]){ NULL };
+	spec->root_fds = calloc(c->plan.roots.len + 1, sizeof(int));
+	if (!spec->root_fds)
+		return -ENOMEM;
+
+	r = exec_candidates(argv[0], spec->envp, &paths);
+	spec->exec_paths = paths.items;
+	if (r == 0)
+		r = sh_argv_for(argv, &sh);
+	spec->sh_argv = sh.items;
+	if (r < 0)
+		return r;
+
+	r = seccomp_build(&spec->seccomp);
+	if (r < 0)
+		return error_set(err, PADDOCK_STEP_SECCOMP, -r, NULL, NULL);
+	return 0;
+}
+
+static int start_supervisor(const struct paddock_policy *policy,
+			    struct paddock_child *c, struct paddock_error *err)
+{
+	unsigned long flags =
+		CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
+	int fds[2];
+
+	if (c->spec.new_net)
+		flags |= CLONE_NEWNET;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return error_set(err, PADDOCK_STEP_SPAWN, errno, NULL, NULL);
+	c->spec.report_fd = fds[1];
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+
+	c->supervisor = raw_clone(flags);
+	if (c->supervisor < 0) {
+		int code = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return error_set(err, PADDOCK_STEP_USER_NAMESPACE, code, NULL,
+				 NULL);
+	}
+	if (c->supervisor == 0) {
+		close(fds[0]);
+		supervisor_main(&c->spec);
+	}
+	close(fds[1]);
+	c->report_fd = fds[0];
+	(void)policy;
+	return 0;
+}
+
+int paddock_spawn(const paddock_policy *policy, const char *const *argv,
+		  paddock_child **ret, struct paddock_error *err)
+{
+	struct paddock_child *c;
+	int r;
+
+	if (!argv || !argv[0] || !argv[0][0])
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, NULL,
+				 "no command to run");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->report_fd = -1;
+	c->timeout_ms = policy->timeout_ms;
+
+	r = plan_resolve(policy, &c->plan, err);
+	if (r < 0)
+		goto out_free;
+	log_enforcement(policy, &c->plan);
+
+	if (c->plan.confine_writes) {
+		r = placeholders_acquire(&c->plan, &c->placeholders, err);
+		if (r < 0)
+			goto out_free;
+	}
+
+	r = prepare_spec(policy, c, argv, err);
+	if (r < 0)
+		goto out_free;
+
+	r = start_supervisor(policy, c, err);
+	if (r < 0)
+		goto out_free;
+	*ret = c;
+	return 0;
+
+out_free:
+	child_free(c);
+	return r;
+}
+
+int paddock_child_signal(const paddock_child *c, int sig)
+{
+	if (kill(c->supervisor, sig) < 0)
+		return -errno;
+	return 0;
+}
+
+static long remaining_ms(const struct paddock_child *c)
+{
+	struct timespec now;
+	long elapsed;
+
+	if (!c->timeout_ms)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (now.tv_sec - c->started.tv_sec) * 1000L +
+		  (now.tv_nsec - c->started.tv_nsec) / 1000000L;
+	return elapsed >= (long)c->timeout_ms ? 0
+					      : (long)c->timeout_ms - elapsed;
+}
+
+/* Read the supervisor's frames until it closes the pipe or time runs out;
+ * the first failure frame wins over the exit frame. Returns true on
+ * timeout. */
+static bool collect_reports(struct paddock_child *c, struct report *ret,
+			    bool *ret_have)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = c->report_fd, .events = POLLIN };
+		struct report rep;
+		long wait_ms = remaining_ms(c);
+		ssize_t n;
+
+		if (wait_ms == 0)
+			return true;
+		if (poll(&pfd, 1,
+			 wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms) <= 0)
+			continue;
+		n = read(c->report_fd, &rep, sizeof(rep));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		if (n != sizeof(rep) || (*ret_have && ret->type != REPORT_EXIT))
+			continue;
+		rep.operand[sizeof(rep.operand) - 1] = '\0';
+		*ret = rep;
+		*ret_have = true;
+	}
+}
+
+static void fill_result(const struct report *rep, bool have,
+			struct paddock_result *ret)
+{
+	*ret = (struct paddock_result){ .outcome = PADDOCK_FAILED };
+	if (!have) {
+		error_set(&ret->error, PADDOCK_STEP_SPAWN, EPIPE, NULL,
+			  "the sandbox's supervisor ended without a report");
+	} else if (rep->type == REPORT_SETUP_FAILED) {
+		error_set(&ret->error, (enum paddock_step)rep->step, rep->code,
+			  rep->operand, NULL);
+	} else if (rep->type == REPORT_EXEC_FAILED) {
+		ret->outcome = PADDOCK_EXEC_FAILED;
+		ret->status = rep->code;
+		snprintf(ret->error.operand, sizeof(ret->error.operand), "%s",
+			 rep->operand);
+	} else if (WIFEXITED(rep->code)) {
+		ret->outcome = PADDOCK_EXITED;
+		ret->status = WEXITSTATUS(rep->code);
+	} else if (WIFSIGNALED(rep->code)) {
+		ret->outcome = PADDOCK_SIGNALED;
+		ret->status = WTERMSIG(rep->code);
+	}
+}
+
+int paddock_child_wait(paddock_child *c, struct paddock_result *ret)
+{
+	struct report rep;
+	bool have = false;
+	bool timed_out = collect_reports(c, &rep, &have);
+	int status;
+
+	/* Killing PID 1 of the namespace kills the whole tree with it. */
+	if (timed_out)
+		kill(c->supervisor, SIGKILL);
+	while (waitpid(c->supervisor, &status, 0) < 0 && errno == EINTR)
+		;
+	fill_result(&rep, have, ret);
+	if (timed_out)
+		*ret = (struct paddock_result){ .outcome = PADDOCK_TIMED_OUT };
+	child_free(c);
+	return 0;
+}
