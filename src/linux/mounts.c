@@ -72,6 +72,15 @@ static int sys_set_readonly(int dfd, const char *path, unsigned flags)
 			    &attr, sizeof(attr));
 }
 
+/* Read-only for this one mount, not the ones below it. */
+static int sys_set_readonly_one(const char *path)
+{
+	struct paddock_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, 0, &attr,
+			    sizeof(attr));
+}
+
 struct step_failure {
 	enum paddock_step *step;
 	const char **operand;
@@ -232,11 +241,135 @@ static int build_deny(const struct sandbox_spec *spec,
 	return r;
 }
 
+/*
+ * /proc files that tune the whole machine. A fresh procfs exposes them with
+ * their usual owner, root, and the kernel lets uid 0 write a sysctl on
+ * owner rights alone, capabilities or not: so when paddock runs as root they
+ * must be covered read-only.
+ */
+static const char *const proc_covers[] = {
+	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", NULL,
+};
+
+static int build_proc(const struct step_failure *f)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return fail(f, PADDOCK_STEP_PROC, "/proc");
+	for (size_t i = 0; proc_covers[i]; i++) {
+		int r = bind_readonly(proc_covers[i]);
+
+		if (r < 0 && r != -ENOENT) {
+			errno = -r;
+			return fail(f, PADDOCK_STEP_PROC, proc_covers[i]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A private /dev with only the harmless devices, instead of the host's: a
+ * root caller would otherwise keep owner rights on disks and consoles. New
+ * pseudo-terminals come from a private devpts instance, so the command
+ * cannot open the user's other terminals; its own stays reachable through
+ * its descriptors and /dev/tty, but ttyname() finds no name for it.
+ */
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty", NULL,
+};
+
+static const char *const dev_links[][2] = {
+	{ "fd", "/proc/self/fd" },	 { "ptmx", "pts/ptmx" },
+	{ "stdin", "/proc/self/fd/0" },	 { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+};
+
+#define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]) - 1)
+
+/* Clone what /dev must keep before the new /dev covers the host's. */
+static int clone_dev(int clones[N_DEV_NODES], const struct step_failure *f)
+{
+	char path[32];
+
+	for (size_t i = 0; i < N_DEV_NODES; i++) {
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		clones[i] = clone_tree(path);
+		if (clones[i] < 0 && errno != ENOENT)
+			return fail(f, PADDOCK_STEP_MOUNT, path);
+	}
+	return 0;
+}
+
+static int populate_dev(int dev, int clones[N_DEV_NODES],
+			const struct step_failure *f)
+{
+	char path[32];
+	int fd;
+
+	for (size_t i = 0; i < N_DEV_NODES; i++) {
+		if (clones[i] < 0)
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		fd = openat(dev, dev_nodes[i], O_CREAT | O_RDONLY | O_CLOEXEC,
+			    0);
+		if (fd < 0)
+			return fail(f, PADDOCK_STEP_MOUNT, path);
+		close(fd);
+		if (sys_move_mount(clones[i], path) < 0)
+			return fail(f, PADDOCK_STEP_MOUNT, path);
+	}
+	if (mkdirat(dev, "pts", 0755) < 0 ||
+	    mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return fail(f, PADDOCK_STEP_MOUNT, "/dev/pts");
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+		if (symlinkat(dev_links[i][1], dev, dev_links[i][0]) < 0)
+			return fail(f, PADDOCK_STEP_MOUNT, dev_links[i][0]);
+	}
+	if (mkdirat(dev, "shm", 01777) < 0 ||
+	    mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		return fail(f, PADDOCK_STEP_MOUNT, "/dev/shm");
+	return 0;
+}
+
+static int build_dev(const struct step_failure *f)
+{
+	int clones[N_DEV_NODES];
+	int dev = -1, r;
+
+	for (size_t i = 0; i < N_DEV_NODES; i++)
+		clones[i] = -1;
+	r = clone_dev(clones, f);
+	if (r == 0) {
+		int mnt =
+			new_tmpfs("755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+
+		if (mnt < 0 || sys_move_mount(mnt, "/dev") < 0)
+			r = fail(f, PADDOCK_STEP_MOUNT, "/dev");
+		if (mnt >= 0)
+			close(mnt);
+	}
+	if (r == 0) {
+		dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = dev < 0 ? fail(f, PADDOCK_STEP_MOUNT, "/dev")
+			    : populate_dev(dev, clones, f);
+	}
+	if (r == 0 && sys_set_readonly_one("/dev") < 0)
+		r = fail(f, PADDOCK_STEP_MOUNT, "/dev");
+	for (size_t i = 0; i < N_DEV_NODES; i++) {
+		if (clones[i] >= 0)
+			close(clones[i]);
+	}
+	if (dev >= 0)
+		close(dev);
+	return r;
+}
+
 int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 		 const char **ret_operand)
 {
 	const struct step_failure f = { ret_step, ret_operand };
-	struct stat st;
 	int r;
 
 	errno = 0;
@@ -245,6 +378,8 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 
 	if (spec->plan->confine_writes) {
 		r = build_writes(spec, &f);
+		if (r == 0)
+			r = build_dev(&f);
 		if (r < 0)
 			return r;
 	}
@@ -254,14 +389,5 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 		return r;
 
 	/* A /proc that shows only the sandbox's own PID namespace. */
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
-		return fail(&f, PADDOCK_STEP_PROC, "/proc");
-
-	/* POSIX shared memory and semaphores need a writable /dev/shm; give a
-	 * private one. Failing here weakens nothing, so it is not fatal. */
-	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode))
-		mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
-		      "mode=1777");
-	return 0;
+	return build_proc(&f);
 }

@@ -104,16 +104,14 @@ static bool is_stale_placeholder(const struct stat *st)
 	       st->st_uid == geteuid();
 }
 
-static int reserve(struct reserved_root *root, const char *name)
+/* Take over a placeholder a killed run left behind, so that this run
+ * removes it when it ends. */
+static int adopt_stale(struct reserved_root *root, const char *name)
 {
 	struct stat st;
 
-	if (mkdirat(root->fd, name, 0) == 0)
-		return strv_push(&root->names, name);
-	if (errno != EEXIST)
-		return -errno;
 	if (fstatat(root->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
+		return errno == ENOENT ? 0 : -errno;
 	/* Created by someone else since the policy was resolved: a symbolic
 	 * link cannot be kept read-only, so refuse. */
 	if (S_ISLNK(st.st_mode))
@@ -121,6 +119,39 @@ static int reserve(struct reserved_root *root, const char *name)
 	if (is_stale_placeholder(&st) && !strv_contains(&root->names, name))
 		return strv_push(&root->names, name);
 	return 0;
+}
+
+static int reserve(struct reserved_root *root, const char *name)
+{
+	if (mkdirat(root->fd, name, 0) == 0)
+		return strv_push(&root->names, name);
+	if (errno != EEXIST)
+		return -errno;
+	return adopt_stale(root, name);
+}
+
+/* Protected names directly inside a writable root are reserved or adopted;
+ * git directories reached through pointer files are not placeholders. */
+static int reserve_one(const struct plan *plan, struct placeholders *ph,
+		       const struct plan_protected *p)
+{
+	const char *slash = strrchr(p->path, '/');
+	char *dir = strndup(p->path, (size_t)(slash - p->path));
+	struct reserved_root *root;
+	int r = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	if (p->git_target || !strv_contains(&plan->roots, *dir ? dir : "/")) {
+		free(dir);
+		return 0;
+	}
+	root = root_for(ph, *dir ? dir : "/", &r);
+	free(dir);
+	if (!root)
+		return r;
+	return p->missing ? reserve(root, slash + 1)
+			  : adopt_stale(root, slash + 1);
 }
 
 int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
@@ -131,33 +162,18 @@ int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
 
 	if (!ph)
 		return -ENOMEM;
-	for (size_t i = 0; r >= 0 && i < plan->n_protected; i++) {
-		const struct plan_protected *p = &plan->protected[i];
-		char *slash = strrchr(p->path, '/');
-		char *dir =
-			p->missing ? strndup(p->path, slash - p->path) : NULL;
-		struct reserved_root *root;
-
-		if (!p->missing)
-			continue;
-		if (!dir) {
-			r = -ENOMEM;
-			break;
-		}
-		root = root_for(ph, *dir ? dir : "/", &r);
-		free(dir);
-		if (root)
-			r = reserve(root, slash + 1);
-		if (r < 0)
+	for (size_t i = 0; i < plan->n_protected; i++) {
+		r = reserve_one(plan, ph, &plan->protected[i]);
+		if (r < 0) {
 			error_set(
-				err, PADDOCK_STEP_PLACEHOLDER, -r, p->path,
+				err, PADDOCK_STEP_PLACEHOLDER, -r,
+				plan->protected[i].path,
 				r == -EBUSY
 					? "another process holds a lock on this writable root"
 					: NULL);
-	}
-	if (r < 0) {
-		placeholders_release(ph);
-		return r;
+			placeholders_release(ph);
+			return r;
+		}
 	}
 	*ret = ph;
 	return 0;
