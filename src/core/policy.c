@@ -42,18 +42,39 @@ int paddock_network_parse(const char *word, enum paddock_network *ret)
 	return 0;
 }
 
+/* Digits with at most one decimal point: no sign, blank, exponent or hex,
+ * which strtod would otherwise accept. */
+static bool is_plain_decimal(const char *s)
+{
+	bool digit = false, point = false;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && !point)
+			point = true;
+		else
+			return false;
+	}
+	return digit;
+}
+
 int parse_seconds(const char *s, unsigned long *ret_ms)
 {
-	char *end;
 	double secs;
+	long long ms;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!is_plain_decimal(s))
 		return -EINVAL;
 	errno = 0;
-	secs = strtod(s, &end);
-	if (errno || *end || !isfinite(secs) || secs <= 0 || secs > 31536000.0)
+	secs = strtod(s, NULL);
+	if (errno || !isfinite(secs) || secs <= 0 || secs > 31536000.0)
 		return -EINVAL;
-	*ret_ms = (unsigned long)ceil(secs * 1000.0);
+	/* Round up to whole milliseconds, never down to "no timeout", but
+	 * forgive the binary error of a value given to the millisecond
+	 * (4.001 * 1000 is 4001.0000000000005). */
+	ms = (long long)ceil(secs * 1000.0 - 1e-6);
+	*ret_ms = ms > 0 ? (unsigned long)ms : 1;
 	return 0;
 }
 

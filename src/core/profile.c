@@ -192,8 +192,14 @@ int profile_parse(struct paddock_policy *p, const char *name, const char *base,
 	struct line_ctx c = { .name = name, .base = base, .err = err };
 	size_t start = 0;
 
-	if (memchr(text, '\0', len))
+	const char *nul = memchr(text, '\0', len);
+
+	if (nul) {
+		c.line = 1;
+		for (const char *q = text; q < nul; q++)
+			c.line += *q == '\n';
 		return line_error(&c, EINVAL, "profile contains a NUL byte");
+	}
 	while (start < len) {
 		const char *nl = memchr(text + start, '\n', len - start);
 		size_t n = nl ? (size_t)(nl - text) - start : len - start;
@@ -224,6 +230,8 @@ static int read_profile(int fd, const char *path, char **ret, size_t *ret_len,
 	if (!S_ISREG(st.st_mode))
 		return error_set(err, PADDOCK_STEP_PROFILE, EINVAL, path,
 				 "not a regular file");
+	if (fcntl(fd, F_SETFL, 0) < 0)
+		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
 	if (st.st_size > PROFILE_MAX_SIZE)
 		return error_set(err, PADDOCK_STEP_PROFILE, EFBIG, path,
 				 "profile larger than 1 MiB");
@@ -274,7 +282,9 @@ int paddock_profile_load(paddock_policy *p, const char *path,
 	size_t len = 0;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must be refused by the check below, not wait
+	 * for a writer; it is cleared before reading. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
 	r = read_profile(fd, path, &text, &len, err);

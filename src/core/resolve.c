@@ -294,12 +294,20 @@ static int resolve_deny(const struct paddock_policy *policy, struct plan *plan,
 /*
  * Refuse contradictions instead of letting one mount silently hide another:
  * a writable root inside a protected path, or a deny-read path that would
- * cover a writable root or the working directory.
+ * cover a writable root or the working directory. A root of "/" is refused
+ * too: the sandbox's processes keep the old root directory, so a mount over
+ * "/" would not be seen and the workspace would silently stay read-only.
  */
 static int check_conflicts(const struct plan *plan, struct paddock_error *err)
 {
 	for (size_t i = 0; i < plan->roots.len; i++) {
 		const char *root = plan->roots.items[i];
+
+		/* A writable "/" would be full access under another name. */
+		if (strcmp(root, "/") == 0)
+			return error_set(
+				err, PADDOCK_STEP_WRITABLE_ROOT, EINVAL, root,
+				"the whole file system cannot be a writable root; use --sandbox full-access");
 
 		for (size_t j = 0; j < plan->n_protected; j++) {
 			if (path_is_under(root, plan->protected[j].path))
