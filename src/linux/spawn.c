@@ -333,6 +333,35 @@ static int sh_argv_for(const char *const *argv, struct strv *ret)
 	return r;
 }
 
+/* One line per writable root: its protected names, the missing ones
+ * marked as reserved. */
+static void log_protected(const struct paddock_policy *policy,
+			  const struct plan *plan, const char *root)
+{
+	char line[768];
+	size_t used = 0, len = strlen(root);
+
+	line[0] = '\0';
+	for (size_t i = 0; i < plan->n_protected; i++) {
+		const struct plan_protected *p = &plan->protected[i];
+		const char *name = p->path + len + (strcmp(root, "/") != 0);
+		int n;
+
+		if (p->git_target || !path_is_under(p->path, root) ||
+		    strchr(name, '/'))
+			continue;
+		n = snprintf(line + used, sizeof(line) - used, "%s%s%s",
+			     used ? ", " : "", name,
+			     p->missing ? " (reserved)" : "");
+		if (n < 0 || (size_t)n >= sizeof(line) - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used)
+		log_msg(policy, PADDOCK_LOG_INFO, "read-only in %s: %s", root,
+			line);
+}
+
 static void log_enforcement(const struct paddock_policy *policy,
 			    const struct plan *plan)
 {
@@ -355,14 +384,14 @@ static void log_enforcement(const struct paddock_policy *policy,
 	for (size_t i = 0; i < plan->roots.len; i++)
 		log_msg(policy, PADDOCK_LOG_INFO, "writable root: %s",
 			plan->roots.items[i]);
-	for (size_t i = 0; i < plan->n_protected; i++)
-		log_msg(policy, PADDOCK_LOG_INFO, "protected: %s (%s)",
-			plan->protected[i].path,
-			plan->protected[i].missing
-				? "missing, reserved read-only"
-			: plan->protected[i].git_target
-				? "git directory, read-only"
-				: "read-only");
+	for (size_t i = 0; i < plan->roots.len; i++)
+		log_protected(policy, plan, plan->roots.items[i]);
+	for (size_t i = 0; i < plan->n_protected; i++) {
+		if (plan->protected[i].git_target)
+			log_msg(policy, PADDOCK_LOG_INFO,
+				"protected git directory: %s",
+				plan->protected[i].path);
+	}
 	for (size_t i = 0; i < plan->n_deny; i++)
 		log_msg(policy, PADDOCK_LOG_INFO, "deny-read: %s",
 			plan->deny[i].path);
