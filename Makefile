@@ -1,0 +1,41 @@
+# Convenience front end for the CMake + Ninja build. Every target first makes
+# sure the build dependencies are present (tools/deps.sh), so a fresh clone on
+# Debian needs only `make demo` or `make check`.
+
+BUILD_DIR ?= build
+CMAKE_FLAGS ?=
+PREFIX ?=
+
+FORMAT_DIRS := $(wildcard include src tests bench)
+
+.PHONY: all deps build demo check bench format install clean
+
+all: build
+
+deps:
+	@tools/deps.sh
+
+# Configuring again is cheap and picks up changed CMAKE_FLAGS.
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null
+	@ninja -C $(BUILD_DIR)
+
+demo: build
+	@tools/demo.sh $(BUILD_DIR)/paddock
+
+check: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+bench: build
+	@tools/deps.sh --bench
+	bench/startup.sh $(BUILD_DIR)/paddock
+
+format:
+	find $(FORMAT_DIRS) -type f \( -name '*.c' -o -name '*.h' \) \
+		-exec clang-format -i {} +
+
+install: build
+	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Make sure the tools and libraries that build and test paddock are present.
+#
+#   tools/deps.sh           what `make build`, `make check` and `make demo` need
+#   tools/deps.sh --bench   the same, plus what bench/startup.sh compares against
+#
+# Silent when nothing is missing. Otherwise, as root, installs the missing
+# Debian packages with apt-get; as anyone else, prints the exact command to
+# run and exits 1 (a build script should not ask for a password).
+set -euo pipefail
+
+bench=0
+case "${1:-}" in
+--bench) bench=1 ;;
+"") ;;
+*)
+	echo "usage: $0 [--bench]" >&2
+	exit 2
+	;;
+esac
+
+missing=()  # Debian packages that must be installed
+optional=() # Debian packages that some tests use when present
+
+need_cmd() { # need_cmd COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+}
+
+need_cmd cmake cmake
+need_cmd ninja ninja-build
+need_cmd cc gcc
+need_cmd make make
+need_cmd pkg-config pkg-config
+need_cmd bats bats
+need_cmd clang-format clang-format
+need_cmd git git
+need_cmd python3 python3
+need_cmd setpriv util-linux
+need_cmd unshare util-linux
+need_cmd useradd passwd
+need_cmd pgrep procps
+command -v ip >/dev/null 2>&1 || optional+=(iproute2)
+if [ "$bench" = 1 ]; then
+	need_cmd hyperfine hyperfine
+	need_cmd bwrap bubblewrap
+fi
+
+# The C library headers: gcc without libc6-dev cannot compile anything.
+if ! command -v cc >/dev/null 2>&1 ||
+	! printf '#include <stdio.h>\n' | cc -E -x c - >/dev/null 2>&1; then
+	missing+=(libc6-dev)
+fi
+
+# Libraries are found the way CMake finds them, through pkg-config.
+if ! command -v pkg-config >/dev/null 2>&1; then
+	missing+=(libseccomp-dev libcmocka-dev)
+else
+	pkg-config --exists libseccomp || missing+=(libseccomp-dev)
+	pkg-config --exists cmocka || missing+=(libcmocka-dev)
+fi
+
+# Optional packages are installed only when we may install; their absence
+# alone is not worth a message to a user without root.
+can_install=0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	can_install=1
+fi
+if [ "${#missing[@]}" -eq 0 ]; then
+	[ "$can_install" = 1 ] && [ "${#optional[@]}" -gt 0 ] || exit 0
+fi
+
+# One package can stand for several commands (util-linux); list it once.
+mapfile -t packages < <(printf '%s\n' "${missing[@]}" "${optional[@]}" |
+	awk '!seen[$0]++')
+
+if [ "$can_install" = 0 ]; then
+	echo "paddock: missing build dependencies: ${missing[*]}" >&2
+	if command -v apt-get >/dev/null 2>&1; then
+		echo "hint: sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
+	else
+		echo "hint: install them with your package manager (this script knows only apt-get)" >&2
+	fi
+	exit 1
+fi
+
+echo "paddock: installing ${packages[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${packages[@]}"
