@@ -57,10 +57,10 @@ results=$stage/results/startup.md
 
 # The same policy as paddock's default: everything read-only, the workspace
 # and /tmp writable, .git read-only, new user, PID, network and IPC
-# namespaces, a private /proc, the host's /dev. /tmp comes before the
-# workspace so that binding it cannot cover the workspace's mounts.
+# namespaces, a private /proc and a minimal private /dev. /tmp comes before
+# the workspace so that binding it cannot cover the workspace's mounts.
 bwrap_cmd="bwrap --ro-bind / / --bind /tmp /tmp --bind $ws $ws"
-bwrap_cmd+=" --ro-bind $ws/.git $ws/.git --proc /proc --dev-bind /dev /dev"
+bwrap_cmd+=" --ro-bind $ws/.git $ws/.git --proc /proc --dev /dev"
 bwrap_cmd+=" --unshare-user --unshare-pid --unshare-net --unshare-ipc"
 bwrap_cmd+=" --die-with-parent --chdir $ws /bin/true"
 
@@ -108,13 +108,15 @@ writable, everything else read-only, `.git` read-only, no network) against:
 - `/bin/true` with no sandbox, the floor;
 - bubblewrap given the same policy (read-only root, writable workspace and
   `/tmp`, read-only `.git`, new user, PID, network and IPC namespaces, a
-  private `/proc`), the tool people would otherwise reach for;
+  private `/proc`, a minimal private `/dev`), the tool people would
+  otherwise reach for;
 - `unshare -Urmnp --fork`, the bare cost of creating the namespaces with no
   mounts at all.
 
 paddock also does work bubblewrap is not asked to do here: it reserves the
 missing protected names (`.agents`, `.paddock`, ...) in every writable root,
-drops every capability, sets `no_new_privs` and installs a seccomp filter.
+covers the writable parts of `/proc` read-only, drops every capability, sets
+`no_new_privs` and installs a seccomp filter.
 
 The numbers below come from one run of `bench/startup.sh` (`make bench`) on
 the machine described; they are not a promise for other machines. Run it
