@@ -22,8 +22,14 @@ esac
 missing=()  # Debian packages that must be installed
 optional=() # Debian packages that some tests use when present
 
+# Also look in the sbin directories, which are missing from an ordinary
+# user's PATH on Debian (useradd lives there).
+has_cmd() {
+	PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1
+}
+
 need_cmd() { # need_cmd COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+	has_cmd "$1" || missing+=("$2")
 }
 
 need_cmd cmake cmake
@@ -39,7 +45,7 @@ need_cmd setpriv util-linux
 need_cmd unshare util-linux
 need_cmd useradd passwd
 need_cmd pgrep procps
-command -v ip >/dev/null 2>&1 || optional+=(iproute2)
+has_cmd ip || optional+=(iproute2)
 if [ "$bench" = 1 ]; then
 	need_cmd hyperfine hyperfine
 	need_cmd bwrap bubblewrap
