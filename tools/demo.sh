@@ -36,7 +36,8 @@ fail() {
 }
 
 # Run a shell snippet in the sandbox, with the workspace as working directory.
-# Prints the command's stderr (last line) and returns its exit status.
+# Prints the reason in the command's error message (the text after its last
+# ": ") and returns the command's exit status.
 sandboxed() {
 	local err status=0
 	err=$(cd "$workspace" && "$paddock" run -- sh -c "$1" 2>&1 >/dev/null) ||
