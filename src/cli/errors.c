@@ -27,6 +27,21 @@ static const char *const verbs[] = {
 	[PADDOCK_STEP_SPAWN] = "start the sandbox",
 };
 
+/* Whether this process already runs under a seccomp filter. */
+static bool under_seccomp(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strncmp(line, "Seccomp:\t2", 10) == 0;
+	fclose(f);
+	return found;
+}
+
 /* Why a namespace step failed, as far as the machine tells. */
 static void namespace_hint(void)
 {
@@ -42,8 +57,11 @@ static void namespace_hint(void)
 	else if (probe.max_user_namespaces == 0)
 		fputs("hint: user namespaces are limited to zero; raise the limit with 'sysctl -w user.max_user_namespaces=15000'\n",
 		      stderr);
+	else if (under_seccomp())
+		fputs("hint: this process runs under a seccomp filter that refuses user namespaces (Docker's default profile, or an outer paddock sandbox); run paddock outside it, or start the container with '--security-opt seccomp=unconfined'\n",
+		      stderr);
 	else
-		fputs("hint: a container or security profile blocks user namespaces (Docker's default seccomp profile does); run paddock on the host, or start the container with '--security-opt seccomp=unconfined'\n",
+		fputs("hint: a container or security module blocks user namespaces; run paddock on the host\n",
 		      stderr);
 }
 

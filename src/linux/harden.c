@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Capabilities and the seccomp filter. */
+/* Capabilities. */
 #include <errno.h>
 #include <linux/capability.h>
-#include <linux/seccomp.h>
-#include <seccomp.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -71,97 +65,5 @@ int caps_drop_all(void)
 		if (r < 0)
 			break;
 	}
-	return 0;
-}
-
-/* The ioctl number is an unsigned int to the kernel: compare only the low
- * 32 bits so that garbage in the upper half cannot slip past. */
-static int deny_ioctl(scmp_filter_ctx ctx, unsigned long request)
-{
-	return seccomp_rule_add(
-		ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-		SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, request));
-}
-
-/* Every architecture the kernel would run our processes under. */
-static int add_architectures(scmp_filter_ctx ctx)
-{
-	int r = 0;
-
-	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		r = seccomp_arch_add(ctx, SCMP_ARCH_X86);
-		if (r == 0 || r == -EEXIST)
-			r = seccomp_arch_add(ctx, SCMP_ARCH_X32);
-	}
-	return r == -EEXIST ? 0 : r;
-}
-
-static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *ret)
-{
-	int fd = memfd_create("paddock-seccomp", MFD_CLOEXEC);
-	off_t size;
-	void *buf;
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		goto out_close;
-	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % sizeof(struct sock_filter) ||
-	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
-		r = -EINVAL;
-		goto out_close;
-	}
-	buf = malloc((size_t)size);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out_close;
-	}
-	if (pread(fd, buf, (size_t)size, 0) != size) {
-		free(buf);
-		r = -EIO;
-		goto out_close;
-	}
-	ret->len = (unsigned short)(size / sizeof(struct sock_filter));
-	ret->filter = buf;
-	r = 0;
-out_close:
-	close(fd);
-	return r;
-}
-
-/*
- * The filter of the foundation: terminal injection. TIOCSTI pushes input
- * into the terminal the command shares with the user's shell, TIOCLINUX can
- * do the same on a virtual console; either would run commands outside the
- * sandbox once the command exits. The command stays in the user's session
- * so that job control works, which is why the ioctl must be filtered.
- */
-int seccomp_build(struct sock_fprog *ret)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r;
-
-	if (!ctx)
-		return -ENOMEM;
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (r == 0)
-		r = add_architectures(ctx);
-	if (r == 0)
-		r = deny_ioctl(ctx, TIOCSTI);
-	if (r == 0)
-		r = deny_ioctl(ctx, TIOCLINUX);
-	if (r == 0)
-		r = export_filter(ctx, ret);
-	seccomp_release(ctx);
-	return r;
-}
-
-int seccomp_install(const struct sock_fprog *prog)
-{
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
-		return -errno;
 	return 0;
 }

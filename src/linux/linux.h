@@ -62,8 +62,12 @@ int net_loopback_up(void);
  * any back, then check that none is left. */
 int caps_drop_all(void);
 
+struct seccomp_options {
+	bool allow_userns; /* let the command create user namespaces */
+};
+
 /* Build the seccomp filter as BPF in *ret (free ret->filter). */
-int seccomp_build(struct sock_fprog *ret);
+int seccomp_build(const struct seccomp_options *opts, struct sock_fprog *ret);
 /* Install a filter built by seccomp_build; no_new_privs must be set. */
 int seccomp_install(const struct sock_fprog *prog);
 

@@ -456,7 +456,8 @@ static int prepare_spec(const struct paddock_policy *policy,
 	if (r < 0)
 		return r;
 
-	r = seccomp_build(&spec->seccomp);
+	r = seccomp_build(&(struct seccomp_options){ .allow_userns = false },
+			  &spec->seccomp);
 	if (r < 0)
 		return error_set(err, PADDOCK_STEP_SECCOMP, -r, NULL, NULL);
 	return 0;
