@@ -105,6 +105,7 @@ enum paddock_step {
 	PADDOCK_STEP_LOOPBACK, /* bringing up the private loopback */
 	PADDOCK_STEP_NO_NEW_PRIVS, /* setting no_new_privs */
 	PADDOCK_STEP_CAPABILITIES, /* dropping every capability */
+	PADDOCK_STEP_LANDLOCK, /* the Landlock ruleset */
 	PADDOCK_STEP_SECCOMP, /* building or loading the filter */
 	PADDOCK_STEP_CHDIR, /* entering the working directory */
 	PADDOCK_STEP_SPAWN, /* forking, pipes, the supervisor */

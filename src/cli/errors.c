@@ -22,6 +22,7 @@ static const char *const verbs[] = {
 	[PADDOCK_STEP_LOOPBACK] = "bring up the sandbox's loopback interface",
 	[PADDOCK_STEP_NO_NEW_PRIVS] = "set no_new_privs",
 	[PADDOCK_STEP_CAPABILITIES] = "drop every capability",
+	[PADDOCK_STEP_LANDLOCK] = "apply the Landlock rules",
 	[PADDOCK_STEP_SECCOMP] = "install the seccomp filter",
 	[PADDOCK_STEP_CHDIR] = "enter the working directory",
 	[PADDOCK_STEP_SPAWN] = "start the sandbox",

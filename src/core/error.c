@@ -20,6 +20,7 @@ static const char *const step_names[] = {
 	[PADDOCK_STEP_LOOPBACK] = "loopback",
 	[PADDOCK_STEP_NO_NEW_PRIVS] = "no_new_privs",
 	[PADDOCK_STEP_CAPABILITIES] = "capabilities",
+	[PADDOCK_STEP_LANDLOCK] = "Landlock",
 	[PADDOCK_STEP_SECCOMP] = "seccomp",
 	[PADDOCK_STEP_CHDIR] = "working directory",
 	[PADDOCK_STEP_SPAWN] = "spawn",

@@ -44,6 +44,7 @@ struct sandbox_spec {
 	char *const *envp;
 	struct sock_fprog seccomp; /* the filter, built in the parent */
 	int report_fd; /* write end */
+	int landlock_abi; /* probed by the parent; <= 0: none */
 };
 
 /* Send one frame; used from the sandbox's processes only. */
@@ -61,6 +62,13 @@ int net_loopback_up(void);
 /* Drop every capability and lock the securebits so that exec cannot give
  * any back, then check that none is left. */
 int caps_drop_all(void);
+
+/* The Landlock ABI version, or a negative errno when unavailable. */
+int landlock_abi(void);
+/* Restrict writes to the plan's writable roots (and the private /dev's
+ * harmless devices) with Landlock; scope abstract sockets and signals from
+ * ABI 6. No-op when abi <= 0. no_new_privs must be set. */
+int landlock_apply(const struct plan *plan, int abi, const char **ret_operand);
 
 struct seccomp_options {
 	bool allow_userns; /* let the command create user namespaces */

@@ -141,6 +141,7 @@ static void mark_inherited_fds_cloexec(void)
 static void command_main(const struct sandbox_spec *spec)
 {
 	enum paddock_step step = PADDOCK_STEP_CHDIR;
+	const char *operand = spec->plan->workspace;
 	sigset_t none;
 	int r;
 
@@ -156,6 +157,10 @@ static void command_main(const struct sandbox_spec *spec)
 		r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
 	}
 	if (r == 0) {
+		step = PADDOCK_STEP_LANDLOCK;
+		r = landlock_apply(spec->plan, spec->landlock_abi, &operand);
+	}
+	if (r == 0) {
 		step = PADDOCK_STEP_CAPABILITIES;
 		r = caps_drop_all();
 	}
@@ -164,9 +169,10 @@ static void command_main(const struct sandbox_spec *spec)
 		r = seccomp_install(&spec->seccomp);
 	}
 	if (r < 0) {
+		if (step != PADDOCK_STEP_CHDIR && step != PADDOCK_STEP_LANDLOCK)
+			operand = NULL;
 		report_send(spec->report_fd, REPORT_SETUP_FAILED, step, -r,
-			    step == PADDOCK_STEP_CHDIR ? spec->plan->workspace
-						       : NULL);
+			    operand);
 		_exit(125);
 	}
 	r = exec_command(spec);
@@ -438,6 +444,7 @@ static int prepare_spec(const struct paddock_policy *policy,
 
 	spec->plan = &c->plan;
 	spec->new_net = policy->network == PADDOCK_NETWORK_OFF;
+	spec->landlock_abi = landlock_abi();
 	spec->uid = geteuid();
 	spec->gid = getegid();
 	spec->argv = (char *const *)argv;
