@@ -464,6 +464,7 @@ static void step_name_names_every_step(void **state)
 		{ PADDOCK_STEP_LOOPBACK, "loopback" },
 		{ PADDOCK_STEP_NO_NEW_PRIVS, "no_new_privs" },
 		{ PADDOCK_STEP_CAPABILITIES, "capabilities" },
+		{ PADDOCK_STEP_LANDLOCK, "Landlock" },
 		{ PADDOCK_STEP_SECCOMP, "seccomp" },
 		{ PADDOCK_STEP_CHDIR, "working directory" },
 		{ PADDOCK_STEP_SPAWN, "spawn" },
