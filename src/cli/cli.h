@@ -16,6 +16,12 @@ enum {
 
 void cli_usage(FILE *out);
 int cli_run(int argc, char **argv);
+
+/* Apply the options of `paddock run` (argv[0] is "run") to the policy.
+ * Returns the index of the command in argv; 0 when --help was printed;
+ * -1 after saying what was wrong. */
+int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
+			  int *verbosity);
 int cli_check(int argc, char **argv);
 
 /* Print "paddock: " and the formatted message on stderr. */
