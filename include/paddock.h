@@ -88,6 +88,20 @@ enum paddock_network {
 	PADDOCK_NETWORK_ON,
 };
 
+/* How a backend isolates the command (Linux). */
+enum paddock_isolation {
+	/* Namespaces where the kernel allows them, else the namespace-free
+	 * mode if it can enforce the policy, else refuse. */
+	PADDOCK_ISOLATION_AUTO,
+	/* User, mount, PID, IPC and network namespaces, Landlock, seccomp. */
+	PADDOCK_ISOLATION_NAMESPACES,
+	/* No namespaces: Landlock, seccomp and no_new_privs only. New entries
+	 * cannot be created at the top of writable roots, $TMPDIR becomes a
+	 * private directory removed after the run, deny-read paths are
+	 * refused, and with the network off there is no loopback either. */
+	PADDOCK_ISOLATION_LANDLOCK,
+};
+
 /* The step that failed; paddock_step_name() gives a readable name. */
 enum paddock_step {
 	PADDOCK_STEP_NONE,
@@ -156,6 +170,8 @@ PADDOCK_API const char *paddock_step_name(enum paddock_step step);
 /* Parse "read-only", "workspace-write", "full-access" (and "off", "on" for
  * the network). Return 0, or -EINVAL for any other word. */
 PADDOCK_API int paddock_mode_parse(const char *word, enum paddock_mode *ret);
+PADDOCK_API int paddock_isolation_parse(const char *word,
+					enum paddock_isolation *ret);
 PADDOCK_API int paddock_network_parse(const char *word,
 				      enum paddock_network *ret);
 
@@ -188,6 +204,8 @@ PADDOCK_API int paddock_policy_add_deny_read(paddock_policy *policy,
 					     const char *path);
 PADDOCK_API int paddock_policy_set_network(paddock_policy *policy,
 					   enum paddock_network network);
+PADDOCK_API int paddock_policy_set_isolation(paddock_policy *policy,
+					     enum paddock_isolation isolation);
 /* Whether /tmp and $TMPDIR are writable roots (default true). */
 PADDOCK_API int paddock_policy_set_tmp_writable(paddock_policy *policy,
 						bool writable);
@@ -217,6 +235,7 @@ PADDOCK_API size_t paddock_policy_protected_names(const paddock_policy *policy,
  *     # comment
  *     cd PATH          sandbox MODE     write PATH      protect NAME
  *     deny-read PATH   network MODE     no-tmp          timeout SECONDS
+ *     isolation MODE
  *
  * Blank lines and lines starting with '#' are ignored. A value is the rest
  * of the line with surrounding blanks removed, so paths may contain spaces.

@@ -16,6 +16,7 @@ static const char usage[] =
 	"      --deny-read PATH  make PATH unreadable (repeatable)\n"
 	"  -n, --network MODE    off | on   (default: off)\n"
 	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
+	"      --isolation MODE  auto | namespaces | landlock   (default: auto)\n"
 	"  -t, --timeout SECS    kill the whole tree after SECS seconds\n"
 	"  -p, --profile FILE    read options from a profile file\n"
 	"  -v, --verbose         say what is enforced (twice: more)\n"

@@ -16,6 +16,7 @@ enum {
 	OPT_PROTECT = 256,
 	OPT_DENY_READ,
 	OPT_NO_TMP,
+	OPT_ISOLATION,
 };
 
 static const struct option options[] = {
@@ -26,6 +27,7 @@ static const struct option options[] = {
 	{ "deny-read", required_argument, NULL, OPT_DENY_READ },
 	{ "network", required_argument, NULL, 'n' },
 	{ "no-tmp", no_argument, NULL, OPT_NO_TMP },
+	{ "isolation", required_argument, NULL, OPT_ISOLATION },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -47,6 +49,7 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 	struct paddock_error err = { 0 };
 	enum paddock_mode mode;
 	enum paddock_network net;
+	enum paddock_isolation iso;
 	unsigned long ms;
 	int r = 0;
 
@@ -77,6 +80,11 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 		if (paddock_network_parse(arg, &net) < 0)
 			return bad_value("--network", arg, "off or on");
 		return paddock_policy_set_network(policy, net);
+	case OPT_ISOLATION:
+		if (paddock_isolation_parse(arg, &iso) < 0)
+			return bad_value("--isolation", arg,
+					 "auto, namespaces or landlock");
+		return paddock_policy_set_isolation(policy, iso);
 	case OPT_NO_TMP:
 		return paddock_policy_set_tmp_writable(policy, false);
 	case 't':

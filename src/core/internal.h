@@ -27,6 +27,7 @@ struct paddock_policy {
 	struct strv protected_names; /* defaults first */
 	struct strv deny_read; /* as given */
 	enum paddock_network network;
+	enum paddock_isolation isolation;
 	bool tmp_writable;
 	bool inherit_env;
 	struct strv env;

@@ -31,6 +31,19 @@ int paddock_mode_parse(const char *word, enum paddock_mode *ret)
 	return 0;
 }
 
+int paddock_isolation_parse(const char *word, enum paddock_isolation *ret)
+{
+	if (strcmp(word, "auto") == 0)
+		*ret = PADDOCK_ISOLATION_AUTO;
+	else if (strcmp(word, "namespaces") == 0)
+		*ret = PADDOCK_ISOLATION_NAMESPACES;
+	else if (strcmp(word, "landlock") == 0)
+		*ret = PADDOCK_ISOLATION_LANDLOCK;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int paddock_network_parse(const char *word, enum paddock_network *ret)
 {
 	if (strcmp(word, "off") == 0)
@@ -178,6 +191,17 @@ int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)
 	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON)
 		return -EINVAL;
 	p->network = network;
+	return 0;
+}
+
+int paddock_policy_set_isolation(paddock_policy *p,
+				 enum paddock_isolation isolation)
+{
+	if (isolation != PADDOCK_ISOLATION_AUTO &&
+	    isolation != PADDOCK_ISOLATION_NAMESPACES &&
+	    isolation != PADDOCK_ISOLATION_LANDLOCK)
+		return -EINVAL;
+	p->isolation = isolation;
 	return 0;
 }
 

@@ -26,6 +26,7 @@ enum directive {
 	DIR_NETWORK,
 	DIR_NO_TMP,
 	DIR_TIMEOUT,
+	DIR_ISOLATION,
 };
 
 static const struct {
@@ -41,6 +42,7 @@ static const struct {
 	{ "network", DIR_NETWORK, true },
 	{ "no-tmp", DIR_NO_TMP, false },
 	{ "timeout", DIR_TIMEOUT, true },
+	{ "isolation", DIR_ISOLATION, true },
 };
 
 struct line_ctx {
@@ -115,6 +117,7 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 {
 	enum paddock_mode mode;
 	enum paddock_network net;
+	enum paddock_isolation iso;
 	unsigned long ms;
 
 	switch (id) {
@@ -139,6 +142,12 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 				c, EINVAL,
 				"a protected name is one path component, not \".\", \"..\" or a path");
 		return paddock_policy_add_protected_name(p, value);
+	case DIR_ISOLATION:
+		if (paddock_isolation_parse(value, &iso) < 0)
+			return line_error(
+				c, EINVAL,
+				"isolation must be auto, namespaces or landlock");
+		return paddock_policy_set_isolation(p, iso);
 	case DIR_NO_TMP:
 		return paddock_policy_set_tmp_writable(p, false);
 	case DIR_TIMEOUT:

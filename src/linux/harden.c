@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Capabilities. */
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -25,13 +27,28 @@
  * securebits so that uid 0 earns nothing at exec, clear the ambient set,
  * then empty the three sets and read them back.
  */
-int caps_drop_all(void)
+static int caps_read(struct __user_cap_data_struct data[2])
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
-	struct __user_cap_data_struct data[2] = { 0 };
 
+	return syscall(SYS_capget, &hdr, data) < 0 ? -errno : 0;
+}
+
+static bool caps_none(const struct __user_cap_data_struct data[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (data[i].effective || data[i].permitted ||
+		    data[i].inheritable)
+			return false;
+	}
+	return true;
+}
+
+/* Empty the bounding set and lock the securebits; needs CAP_SETPCAP. */
+static int caps_lock_down(void)
+{
 	for (unsigned long cap = 0; cap < 64; cap++) {
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return -errno;
@@ -45,24 +62,48 @@ int caps_drop_all(void)
 			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
 		  0, 0, 0) < 0)
 		return -errno;
+	return 0;
+}
+
+int caps_drop_all(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+	bool lock = false;
+	int r = caps_read(data);
+
+	if (r < 0)
+		return r;
+	/* An unprivileged caller without a user namespace holds nothing and
+	 * may not touch the bounding set; no_new_privs keeps exec from
+	 * granting anything. Everyone else locks down first. */
+	lock = !caps_none(data) || geteuid() == 0;
+	if (lock) {
+		r = caps_lock_down();
+		if (r < 0)
+			return r;
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
+	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -errno;
 
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return -errno;
-	for (int i = 0; i < 2; i++) {
-		if (data[i].effective || data[i].permitted ||
-		    data[i].inheritable)
-			return -EPERM;
-	}
+	r = caps_read(data);
+	if (r < 0)
+		return r;
+	if (!caps_none(data))
+		return -EPERM;
+	if (!lock)
+		return 0;
 	for (unsigned long cap = 0; cap < 64; cap++) {
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		int ret = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
 
-		if (r > 0)
+		if (ret > 0)
 			return -EPERM;
-		if (r < 0)
+		if (ret < 0)
 			break;
 	}
 	return 0;

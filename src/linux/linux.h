@@ -16,7 +16,8 @@
  * is one fixed-size write below PIPE_BUF, hence atomic.
  */
 enum report_type {
-	REPORT_SETUP_FAILED = 1, /* step, code, operand */
+	REPORT_READY = 1, /* the sandbox is built */
+	REPORT_SETUP_FAILED, /* step, code, operand */
 	REPORT_EXEC_FAILED, /* code */
 	REPORT_EXIT, /* code = the command's wait status */
 };
@@ -45,6 +46,8 @@ struct sandbox_spec {
 	struct sock_fprog seccomp; /* the filter, built in the parent */
 	int report_fd; /* write end */
 	int landlock_abi; /* probed by the parent; <= 0: none */
+	bool direct; /* the namespace-free mode */
+	char *scratch; /* its private $TMPDIR, or NULL */
 };
 
 /* Send one frame; used from the sandbox's processes only. */
@@ -65,13 +68,16 @@ int caps_drop_all(void);
 
 /* The Landlock ABI version, or a negative errno when unavailable. */
 int landlock_abi(void);
-/* Restrict writes to the plan's writable roots (and the private /dev's
- * harmless devices) with Landlock; scope abstract sockets and signals from
- * ABI 6. No-op when abi <= 0. no_new_privs must be set. */
-int landlock_apply(const struct plan *plan, int abi, const char **ret_operand);
+/* Restrict writes to the plan's writable roots (and harmless devices) with
+ * Landlock; without namespaces, freeze the top level of each root and stop
+ * TCP when the network is off; scope abstract sockets and signals from
+ * ABI 6. A no-op without Landlock in full isolation, -EOPNOTSUPP without
+ * namespaces. no_new_privs must be set. */
+int landlock_apply(const struct sandbox_spec *spec, const char **ret_operand);
 
 struct seccomp_options {
 	bool allow_userns; /* let the command create user namespaces */
+	bool deny_inet; /* no network namespace and the network is off */
 };
 
 /* Build the seccomp filter as BPF in *ret (free ret->filter). */
@@ -85,6 +91,17 @@ struct placeholders;
 int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
 			 struct paddock_error *err);
 void placeholders_release(struct placeholders *ph);
+
+/* The namespace-free mode (direct.c). direct_check() returns NULL when it
+ * can enforce the plan, else why not. */
+const char *direct_check(const struct paddock_policy *policy,
+			 const struct plan *plan, int abi);
+int direct_prepare(struct sandbox_spec *spec, struct strv *env,
+		   struct paddock_error *err);
+void direct_cleanup(struct sandbox_spec *spec);
+int direct_supervisor_setup(void);
+bool direct_parent_died(void);
+void direct_kill_tree(void);
 
 /* A fork that skips the C library's fork handlers: the sandbox's processes
  * only make system calls, so nothing of the library's state is needed. */

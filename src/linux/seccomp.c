@@ -63,9 +63,23 @@ static int deny_ioctl(scmp_filter_ctx ctx, unsigned long request)
 		SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, request));
 }
 
-static int add_socket_rules(scmp_filter_ctx ctx)
+static int add_socket_rules(scmp_filter_ctx ctx, bool deny_inet)
 {
 	int r = 0;
+
+	/* Without a network namespace, "network off" is enforced here (and by
+	 * Landlock's TCP rules where the kernel has them): no inet socket at
+	 * all, loopback included. The errno is the same as for the other
+	 * families: libseccomp folds every socket rule into one socketcall
+	 * rule on i386, which can carry only one answer. */
+	if (deny_inet)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+				     SCMP_SYS(socket), 1,
+				     SCMP_A0_32(SCMP_CMP_EQ, AF_INET));
+	if (r == 0 && deny_inet)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+				     SCMP_SYS(socket), 1,
+				     SCMP_A0_32(SCMP_CMP_EQ, AF_INET6));
 
 	for (int family = 0; r == 0 && family < AF_MAX; family++) {
 		if (family_allowed(family))
@@ -203,7 +217,7 @@ int seccomp_build(const struct seccomp_options *opts, struct sock_fprog *ret)
 	if (r == 0)
 		r = add_syscall_rules(ctx);
 	if (r == 0)
-		r = add_socket_rules(ctx);
+		r = add_socket_rules(ctx, opts->deny_inet);
 	if (r == 0 && !opts->allow_userns)
 		r = add_userns_rules(ctx);
 	if (r == 0)

@@ -45,6 +45,9 @@ struct paddock_child {
 	struct timespec started;
 	struct plan plan;
 	struct placeholders *placeholders;
+	int landlock_abi;
+	struct strv
+		env; /* the command's environment, when paddock changes it */
 	struct sandbox_spec spec;
 };
 
@@ -158,7 +161,7 @@ static void command_main(const struct sandbox_spec *spec)
 	}
 	if (r == 0) {
 		step = PADDOCK_STEP_LANDLOCK;
-		r = landlock_apply(spec->plan, spec->landlock_abi, &operand);
+		r = landlock_apply(spec, &operand);
 	}
 	if (r == 0) {
 		step = PADDOCK_STEP_CAPABILITIES;
@@ -215,8 +218,9 @@ static void install_forwarders(void)
 		sigaction(forwarded_signals[i], &sa, NULL);
 }
 
-/* Reap everything; return the command's wait status once it has ended. */
-static int supervise(pid_t pid)
+/* Reap everything; return the command's wait status once it has ended.
+ * Without namespaces, paddock's death is a signal to kill the tree. */
+static int supervise(const struct sandbox_spec *spec, pid_t pid)
 {
 	for (;;) {
 		int status;
@@ -224,24 +228,27 @@ static int supervise(pid_t pid)
 
 		if (got == pid)
 			return status;
+		if (spec->direct && direct_parent_died()) {
+			direct_kill_tree();
+			_exit(125);
+		}
 		if (got < 0 && errno != EINTR)
 			return W_EXITCODE(125, 0);
 	}
 }
 
-static int supervisor_setup(const struct sandbox_spec *spec,
-			    enum paddock_step *step, const char **operand)
+/* Whether paddock is gone: the read end of the report pipe is closed. */
+static bool paddock_gone(const struct sandbox_spec *spec)
 {
 	struct pollfd pfd = { .fd = spec->report_fd, .events = 0 };
-	int r;
 
-	/* Die with paddock; and if paddock is already gone (the read end of
-	 * the report pipe is closed), stop here. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
-	    (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))) {
-		*step = PADDOCK_STEP_SPAWN;
-		return -ESRCH;
-	}
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR);
+}
+
+static int namespaces_setup(const struct sandbox_spec *spec,
+			    enum paddock_step *step, const char **operand)
+{
+	int r;
 
 	*step = PADDOCK_STEP_ID_MAP;
 	r = write_id_maps(spec->uid, spec->gid);
@@ -255,6 +262,32 @@ static int supervisor_setup(const struct sandbox_spec *spec,
 	if (spec->new_net) {
 		*step = PADDOCK_STEP_LOOPBACK;
 		r = net_loopback_up();
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int supervisor_setup(const struct sandbox_spec *spec,
+			    enum paddock_step *step, const char **operand)
+{
+	int r;
+
+	/* Die with paddock (in full isolation the PID namespace takes the
+	 * tree along; without it the supervisor kills the tree first); and
+	 * if paddock is already gone, stop here. */
+	*step = PADDOCK_STEP_SPAWN;
+	if (spec->direct)
+		r = direct_supervisor_setup();
+	else
+		r = prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ? -errno : 0;
+	if (r < 0)
+		return r;
+	if (paddock_gone(spec))
+		return -ESRCH;
+
+	if (!spec->direct) {
+		r = namespaces_setup(spec, step, operand);
 		if (r < 0)
 			return r;
 	}
@@ -280,6 +313,7 @@ static _Noreturn void supervisor_main(const struct sandbox_spec *spec)
 		_exit(125);
 	}
 
+	report_send(spec->report_fd, REPORT_READY, PADDOCK_STEP_NONE, 0, NULL);
 	install_forwarders();
 	pid = raw_clone(0);
 	if (pid < 0) {
@@ -293,7 +327,9 @@ static _Noreturn void supervisor_main(const struct sandbox_spec *spec)
 	if (pending_signal)
 		kill(pid, pending_signal);
 
-	r = supervise(pid);
+	r = supervise(spec, pid);
+	if (spec->direct)
+		direct_kill_tree();
 	report_send(spec->report_fd, REPORT_EXIT, PADDOCK_STEP_NONE, r, NULL);
 	_exit(0);
 }
@@ -369,17 +405,22 @@ static void log_protected(const struct paddock_policy *policy,
 }
 
 static void log_enforcement(const struct paddock_policy *policy,
-			    const struct plan *plan)
+			    const struct plan *plan, bool direct)
 {
 	static const char *const modes[] = { "read-only", "workspace-write",
 					     "full-access" };
 
-	log_msg(policy, PADDOCK_LOG_INFO,
-		"enforcing %s with user, mount, PID and IPC namespaces%s",
-		modes[policy->mode],
-		policy->network == PADDOCK_NETWORK_OFF
-			? " and a network namespace"
-			: "");
+	if (direct)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"enforcing %s without namespaces: Landlock, seccomp, no_new_privs",
+			modes[policy->mode]);
+	else
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"enforcing %s with user, mount, PID and IPC namespaces%s",
+			modes[policy->mode],
+			policy->network == PADDOCK_NETWORK_OFF
+				? " and a network namespace"
+				: "");
 	log_msg(policy, PADDOCK_LOG_INFO, "workspace: %s", plan->workspace);
 	if (!plan->confine_writes)
 		log_msg(policy, PADDOCK_LOG_INFO,
@@ -401,50 +442,69 @@ static void log_enforcement(const struct paddock_policy *policy,
 	for (size_t i = 0; i < plan->n_deny; i++)
 		log_msg(policy, PADDOCK_LOG_INFO, "deny-read: %s",
 			plan->deny[i].path);
+	if (direct && plan->confine_writes)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"the top level of each writable root is frozen: existing entries stay writable, none can be created, removed or renamed there");
 	log_msg(policy, PADDOCK_LOG_INFO, "network: %s",
-		policy->network == PADDOCK_NETWORK_OFF
-			? "off (a private loopback only)"
-			: "on (the host's network)");
+		policy->network == PADDOCK_NETWORK_ON
+			? "on (the host's network)"
+		: direct ? "off (no inet socket at all, loopback included)"
+			 : "off (a private loopback only)");
 	log_msg(policy, PADDOCK_LOG_INFO,
-		"capabilities: none; no_new_privs; seccomp denies TIOCSTI and TIOCLINUX");
+		"capabilities: none; no_new_privs; seccomp policy of docs/security.md%s",
+		direct || plan->confine_writes
+			? "; Landlock where the kernel has it"
+			: "");
+}
+
+static void strv_free_items(char **items)
+{
+	struct strv v = { .items = items };
+
+	if (!items)
+		return;
+	while (v.items[v.len])
+		v.len++;
+	strv_clear(&v);
+}
+
+/* Undo prepare_spec() and a started sandbox, so that another mode can be
+ * tried; the plan is kept. */
+static void spec_clear(struct paddock_child *c)
+{
+	placeholders_release(c->placeholders);
+	c->placeholders = NULL;
+	if (c->report_fd >= 0)
+		close(c->report_fd);
+	c->report_fd = -1;
+	direct_cleanup(&c->spec);
+	free(c->spec.root_fds);
+	free(c->spec.seccomp.filter);
+	strv_free_items(c->spec.exec_paths);
+	strv_free_items(c->spec.sh_argv);
+	strv_clear(&c->env);
+	c->spec = (struct sandbox_spec){ 0 };
 }
 
 static void child_free(struct paddock_child *c)
 {
-	placeholders_release(c->placeholders);
-	if (c->report_fd >= 0)
-		close(c->report_fd);
-	free(c->spec.root_fds);
-	free(c->spec.seccomp.filter);
-	if (c->spec.exec_paths) {
-		struct strv v = { .items = c->spec.exec_paths };
-
-		while (v.items[v.len])
-			v.len++;
-		strv_clear(&v);
-	}
-	if (c->spec.sh_argv) {
-		struct strv v = { .items = c->spec.sh_argv };
-
-		while (v.items[v.len])
-			v.len++;
-		strv_clear(&v);
-	}
+	spec_clear(c);
 	plan_free(&c->plan);
 	free(c);
 }
 
 static int prepare_spec(const struct paddock_policy *policy,
 			struct paddock_child *c, const char *const *argv,
-			struct paddock_error *err)
+			bool direct, struct paddock_error *err)
 {
 	struct sandbox_spec *spec = &c->spec;
 	struct strv paths = { 0 }, sh = { 0 };
 	int r;
 
 	spec->plan = &c->plan;
+	spec->direct = direct;
 	spec->new_net = policy->network == PADDOCK_NETWORK_OFF;
-	spec->landlock_abi = landlock_abi();
+	spec->landlock_abi = c->landlock_abi;
 	spec->uid = geteuid();
 	spec->gid = getegid();
 	spec->argv = (char *const *)argv;
@@ -455,6 +515,14 @@ static int prepare_spec(const struct paddock_policy *policy,
 	if (!spec->root_fds)
 		return -ENOMEM;
 
+	if (direct && c->plan.confine_writes && policy->tmp_writable &&
+	    c->plan.roots.len) {
+		r = direct_prepare(spec, &c->env, err);
+		if (r < 0)
+			return r;
+		spec->envp = c->env.items;
+	}
+
 	r = exec_candidates(argv[0], spec->envp, &paths);
 	spec->exec_paths = paths.items;
 	if (r == 0)
@@ -463,22 +531,49 @@ static int prepare_spec(const struct paddock_policy *policy,
 	if (r < 0)
 		return r;
 
-	r = seccomp_build(&(struct seccomp_options){ .allow_userns = false },
-			  &spec->seccomp);
+	r = seccomp_build(
+		&(struct seccomp_options){
+			.deny_inet = direct && spec->new_net,
+		},
+		&spec->seccomp);
 	if (r < 0)
 		return error_set(err, PADDOCK_STEP_SECCOMP, -r, NULL, NULL);
 	return 0;
 }
 
-static int start_supervisor(const struct paddock_policy *policy,
-			    struct paddock_child *c, struct paddock_error *err)
+/* The first frame says whether the sandbox was built; a failure is
+ * returned here, from paddock_spawn(), with its step and path. */
+static int wait_ready(struct paddock_child *c, struct paddock_error *err)
 {
-	unsigned long flags =
-		CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
+	struct report rep;
+	ssize_t n;
+	int status;
+
+	do {
+		n = read(c->report_fd, &rep, sizeof(rep));
+	} while (n < 0 && errno == EINTR);
+	if (n == sizeof(rep) && rep.type == REPORT_READY)
+		return 0;
+
+	while (waitpid(c->supervisor, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != sizeof(rep) || rep.type != REPORT_SETUP_FAILED)
+		return error_set(
+			err, PADDOCK_STEP_SPAWN, EPIPE, NULL,
+			"the sandbox's supervisor ended without a report");
+	rep.operand[sizeof(rep.operand) - 1] = '\0';
+	return error_set(err, (enum paddock_step)rep.step, rep.code,
+			 rep.operand, NULL);
+}
+
+static int start_supervisor(struct paddock_child *c, struct paddock_error *err)
+{
+	unsigned long flags = 0;
 	int fds[2];
 
-	if (c->spec.new_net)
-		flags |= CLONE_NEWNET;
+	if (!c->spec.direct)
+		flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
+			CLONE_NEWIPC | (c->spec.new_net ? CLONE_NEWNET : 0);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return error_set(err, PADDOCK_STEP_SPAWN, errno, NULL, NULL);
 	c->spec.report_fd = fds[1];
@@ -490,8 +585,10 @@ static int start_supervisor(const struct paddock_policy *policy,
 
 		close(fds[0]);
 		close(fds[1]);
-		return error_set(err, PADDOCK_STEP_USER_NAMESPACE, code, NULL,
-				 NULL);
+		return error_set(err,
+				 flags ? PADDOCK_STEP_USER_NAMESPACE
+				       : PADDOCK_STEP_SPAWN,
+				 code, NULL, NULL);
 	}
 	if (c->supervisor == 0) {
 		close(fds[0]);
@@ -499,8 +596,89 @@ static int start_supervisor(const struct paddock_policy *policy,
 	}
 	close(fds[1]);
 	c->report_fd = fds[0];
-	(void)policy;
-	return 0;
+	return wait_ready(c, err);
+}
+
+static int start_namespaces(const struct paddock_policy *policy,
+			    struct paddock_child *c, const char *const *argv,
+			    struct paddock_error *err)
+{
+	int r = 0;
+
+	log_enforcement(policy, &c->plan, false);
+	if (c->plan.confine_writes)
+		r = placeholders_acquire(&c->plan, &c->placeholders, err);
+	if (r == 0)
+		r = prepare_spec(policy, c, argv, false, err);
+	if (r == 0)
+		r = start_supervisor(c, err);
+	return r;
+}
+
+static int start_direct(const struct paddock_policy *policy,
+			struct paddock_child *c, const char *const *argv,
+			struct paddock_error *err)
+{
+	const char *why = direct_check(policy, &c->plan, c->landlock_abi);
+	int r;
+
+	if (why)
+		return error_set(err, PADDOCK_STEP_LANDLOCK, EOPNOTSUPP, NULL,
+				 why);
+	log_enforcement(policy, &c->plan, true);
+	r = prepare_spec(policy, c, argv, true, err);
+	if (r == 0)
+		r = start_supervisor(c, err);
+	return r;
+}
+
+/* Failures that mean user namespaces are not usable here, as opposed to a
+ * problem with the policy. */
+static bool namespaces_unusable(const struct paddock_error *err)
+{
+	switch (err->step) {
+	case PADDOCK_STEP_USER_NAMESPACE:
+	case PADDOCK_STEP_ID_MAP:
+	case PADDOCK_STEP_PROC:
+		return true;
+	case PADDOCK_STEP_MOUNT:
+		return err->code == EPERM || err->code == EACCES ||
+		       err->code == ENOSYS;
+	default:
+		return false;
+	}
+}
+
+/*
+ * auto: namespaces first; when the kernel refuses them, the namespace-free
+ * mode if it can enforce this policy, said on stderr; otherwise the
+ * namespace error stands, since it names the fix.
+ */
+static int start_auto(const struct paddock_policy *policy,
+		      struct paddock_child *c, const char *const *argv,
+		      struct paddock_error *err)
+{
+	struct paddock_error direct_err;
+	const char *why;
+	int r = start_namespaces(policy, c, argv, err);
+
+	if (r == 0 || !namespaces_unusable(err))
+		return r;
+	why = direct_check(policy, &c->plan, c->landlock_abi);
+	if (why) {
+		log_msg(policy, PADDOCK_LOG_WARNING,
+			"user namespaces are unavailable, and the namespace-free mode cannot enforce this policy: %s",
+			why);
+		return r;
+	}
+	log_msg(policy, PADDOCK_LOG_WARNING,
+		"user namespaces are unavailable (%s: %s); using Landlock without namespaces: new entries cannot be created at the top of writable roots, and $TMPDIR is private",
+		paddock_step_name(err->step), strerror(err->code));
+	spec_clear(c);
+	r = start_direct(policy, c, argv, &direct_err);
+	if (r < 0)
+		*err = direct_err;
+	return r;
 }
 
 int paddock_spawn(const paddock_policy *policy, const char *const *argv,
@@ -517,23 +695,17 @@ int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 		return -ENOMEM;
 	c->report_fd = -1;
 	c->timeout_ms = policy->timeout_ms;
+	c->landlock_abi = landlock_abi();
 
 	r = plan_resolve(policy, &c->plan, err);
 	if (r < 0)
 		goto out_free;
-	log_enforcement(policy, &c->plan);
-
-	if (c->plan.confine_writes) {
-		r = placeholders_acquire(&c->plan, &c->placeholders, err);
-		if (r < 0)
-			goto out_free;
-	}
-
-	r = prepare_spec(policy, c, argv, err);
-	if (r < 0)
-		goto out_free;
-
-	r = start_supervisor(policy, c, err);
+	if (policy->isolation == PADDOCK_ISOLATION_LANDLOCK)
+		r = start_direct(policy, c, argv, err);
+	else if (policy->isolation == PADDOCK_ISOLATION_NAMESPACES)
+		r = start_namespaces(policy, c, argv, err);
+	else
+		r = start_auto(policy, c, argv, err);
 	if (r < 0)
 		goto out_free;
 	*ret = c;
