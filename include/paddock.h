@@ -253,9 +253,13 @@ PADDOCK_API int paddock_profile_load(paddock_policy *policy, const char *path,
  * wait for. A sandbox that cannot be fully built is never run: the command
  * is only started once every restriction is in place.
  *
- * Failures found before anything ran (a bad policy, a missing path, no user
- * namespaces) are returned here; failures inside the sandbox's own set-up
- * are reported by paddock_child_wait() as PADDOCK_FAILED.
+ * Failures found before the command's process starts (a bad policy, a
+ * missing path, namespaces refused, a mount that failed) are returned here
+ * with their step; with PADDOCK_ISOLATION_AUTO, namespaces refused by the
+ * kernel select the namespace-free mode when it can enforce the policy (a
+ * warning goes to the log callback). A failure of the command's own last
+ * steps (entering the workspace, Landlock, capabilities, seccomp) is
+ * reported by paddock_child_wait() as PADDOCK_FAILED.
  */
 PADDOCK_API int paddock_spawn(const paddock_policy *policy,
 			      const char *const *argv, paddock_child **ret,
@@ -284,8 +288,11 @@ struct paddock_probe {
 	int proc_mount; /* 0 when a fresh /proc can be mounted */
 	int landlock_abi; /* >0 the ABI version; else negative errno */
 	int seccomp; /* 0 when seccomp filters can be installed */
-	const char *isolation; /* "namespaces", or NULL when paddock run
-				* would refuse to run */
+	int namespace_free; /* 0 when the namespace-free mode is usable:
+			     * Landlock ABI 6 or later */
+	const char *isolation; /* what paddock run would use for the default
+				* policy: "namespaces", "landlock", or NULL
+				* when it would refuse to run */
 };
 
 /* Probe the machine. Never fails: each field says what it found. */

@@ -48,16 +48,22 @@ int cli_check(int argc, char **argv)
 	       state(p.proc_mount));
 	printf("seccomp filters:                      %s\n", state(p.seccomp));
 	if (p.landlock_abi > 0)
-		printf("Landlock:                             ABI %d (not used by this version)\n",
+		printf("Landlock:                             ABI %d\n",
 		       p.landlock_abi);
 	else
 		printf("Landlock:                             unavailable (%s)\n",
 		       strerror(-p.landlock_abi));
+	printf("namespace-free mode:                  %s\n",
+	       p.namespace_free
+		       ? "unavailable (needs Landlock ABI 6, Linux 6.12)"
+		       : "available");
 	if (!p.isolation) {
 		printf("paddock run: cannot enforce the default policy here; it would refuse to run\n");
 		return 1;
 	}
-	printf("paddock run: enforces the default policy with %s (user, mount, PID, IPC and network namespaces, seccomp, no_new_privs)\n",
-	       p.isolation);
+	if (strcmp(p.isolation, "namespaces") == 0)
+		printf("paddock run: enforces the default policy with namespaces (user, mount, PID, IPC, network), Landlock, seccomp and no_new_privs\n");
+	else
+		printf("paddock run: enforces the default policy without namespaces (Landlock, seccomp, no_new_privs): new entries cannot be created at the top of writable roots, and deny-read paths are refused\n");
 	return 0;
 }

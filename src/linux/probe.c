@@ -128,7 +128,10 @@ void paddock_probe(struct paddock_probe *p)
 	p->landlock_abi = abi < 0 ? -errno : (int)abi;
 
 	probe_namespaces(p);
+	p->namespace_free = p->landlock_abi >= 6 ? 0 : EOPNOTSUPP;
 	if (!p->user_namespaces && !p->mount_api && !p->proc_mount &&
 	    !p->seccomp)
 		p->isolation = "namespaces";
+	else if (!p->namespace_free)
+		p->isolation = "landlock";
 }
