@@ -202,6 +202,11 @@ PADDOCK_API int paddock_policy_add_protected_name(paddock_policy *policy,
  * exist is skipped (there is nothing to hide). */
 PADDOCK_API int paddock_policy_add_deny_read(paddock_policy *policy,
 					     const char *path);
+/* Keep a pathname Unix socket of the host reachable. By default every
+ * socket bound on the host when the command starts is unreachable (in the
+ * namespace-free mode none can be blocked). The path must exist. */
+PADDOCK_API int paddock_policy_allow_unix_socket(paddock_policy *policy,
+						 const char *path);
 PADDOCK_API int paddock_policy_set_network(paddock_policy *policy,
 					   enum paddock_network network);
 PADDOCK_API int paddock_policy_set_isolation(paddock_policy *policy,
@@ -235,7 +240,7 @@ PADDOCK_API size_t paddock_policy_protected_names(const paddock_policy *policy,
  *     # comment
  *     cd PATH          sandbox MODE     write PATH      protect NAME
  *     deny-read PATH   network MODE     no-tmp          timeout SECONDS
- *     isolation MODE
+ *     isolation MODE   allow-unix-socket PATH
  *
  * Blank lines and lines starting with '#' are ignored. A value is the rest
  * of the line with surrounding blanks removed, so paths may contain spaces.

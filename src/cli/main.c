@@ -14,6 +14,7 @@ static const char usage[] =
 	"  -w, --write PATH      extra writable root (repeatable)\n"
 	"      --protect NAME    one more protected name inside writable roots (repeatable)\n"
 	"      --deny-read PATH  make PATH unreadable (repeatable)\n"
+	"      --allow-unix-socket PATH  keep a host Unix socket reachable (repeatable)\n"
 	"  -n, --network MODE    off | on   (default: off)\n"
 	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
 	"      --isolation MODE  auto | namespaces | landlock   (default: auto)\n"

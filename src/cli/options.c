@@ -17,6 +17,7 @@ enum {
 	OPT_DENY_READ,
 	OPT_NO_TMP,
 	OPT_ISOLATION,
+	OPT_ALLOW_UNIX_SOCKET,
 };
 
 static const struct option options[] = {
@@ -28,6 +29,7 @@ static const struct option options[] = {
 	{ "network", required_argument, NULL, 'n' },
 	{ "no-tmp", no_argument, NULL, OPT_NO_TMP },
 	{ "isolation", required_argument, NULL, OPT_ISOLATION },
+	{ "allow-unix-socket", required_argument, NULL, OPT_ALLOW_UNIX_SOCKET },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -75,6 +77,9 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 		break;
 	case OPT_DENY_READ:
 		r = paddock_policy_add_deny_read(policy, arg);
+		break;
+	case OPT_ALLOW_UNIX_SOCKET:
+		r = paddock_policy_allow_unix_socket(policy, arg);
 		break;
 	case 'n':
 		if (paddock_network_parse(arg, &net) < 0)

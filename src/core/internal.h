@@ -26,6 +26,7 @@ struct paddock_policy {
 	struct strv writable_roots; /* as given */
 	struct strv protected_names; /* defaults first */
 	struct strv deny_read; /* as given */
+	struct strv allowed_sockets; /* as given */
 	enum paddock_network network;
 	enum paddock_isolation isolation;
 	bool tmp_writable;

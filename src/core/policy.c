@@ -123,6 +123,7 @@ void paddock_policy_free(paddock_policy *p)
 	strv_clear(&p->writable_roots);
 	strv_clear(&p->protected_names);
 	strv_clear(&p->deny_read);
+	strv_clear(&p->allowed_sockets);
 	strv_clear(&p->env);
 	free(p);
 }
@@ -184,6 +185,13 @@ int paddock_policy_add_deny_read(paddock_policy *p, const char *path)
 	if (!path_is_valid(path))
 		return -EINVAL;
 	return strv_push(&p->deny_read, path);
+}
+
+int paddock_policy_allow_unix_socket(paddock_policy *p, const char *path)
+{
+	if (!path_is_valid(path))
+		return -EINVAL;
+	return strv_push(&p->allowed_sockets, path);
 }
 
 int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)

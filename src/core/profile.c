@@ -27,6 +27,7 @@ enum directive {
 	DIR_NO_TMP,
 	DIR_TIMEOUT,
 	DIR_ISOLATION,
+	DIR_ALLOW_UNIX_SOCKET,
 };
 
 static const struct {
@@ -43,6 +44,7 @@ static const struct {
 	{ "no-tmp", DIR_NO_TMP, false },
 	{ "timeout", DIR_TIMEOUT, true },
 	{ "isolation", DIR_ISOLATION, true },
+	{ "allow-unix-socket", DIR_ALLOW_UNIX_SOCKET, true },
 };
 
 struct line_ctx {
@@ -106,6 +108,8 @@ static int apply_path(struct paddock_policy *p, const struct line_ctx *c,
 		r = paddock_policy_set_workspace(p, path);
 	else if (id == DIR_WRITE)
 		r = paddock_policy_add_writable_root(p, path);
+	else if (id == DIR_ALLOW_UNIX_SOCKET)
+		r = paddock_policy_allow_unix_socket(p, path);
 	else
 		r = paddock_policy_add_deny_read(p, path);
 	free(path);
@@ -124,6 +128,7 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 	case DIR_CD:
 	case DIR_WRITE:
 	case DIR_DENY_READ:
+	case DIR_ALLOW_UNIX_SOCKET:
 		return apply_path(p, c, id, value);
 	case DIR_SANDBOX:
 		if (paddock_mode_parse(value, &mode) < 0)

@@ -291,6 +291,27 @@ static int resolve_deny(const struct paddock_policy *policy, struct plan *plan,
 	return 0;
 }
 
+/* A socket the user allows must exist: a typo would otherwise leave the
+ * socket blocked without a word. */
+static int resolve_sockets(const struct paddock_policy *policy,
+			   struct plan *plan, struct paddock_error *err)
+{
+	for (size_t i = 0; i < policy->allowed_sockets.len; i++) {
+		const char *given = policy->allowed_sockets.items[i];
+		char *real = realpath(given, NULL);
+		int r;
+
+		if (!real)
+			return error_set(
+				err, PADDOCK_STEP_POLICY, errno, given,
+				"cannot resolve the Unix socket to allow");
+		r = strv_push_owned(&plan->allowed_sockets, real);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /*
  * Refuse contradictions instead of letting one mount silently hide another:
  * a writable root inside a protected path, or a deny-read path that would
@@ -380,6 +401,8 @@ int plan_resolve(const struct paddock_policy *policy, struct plan *ret,
 	if (r >= 0)
 		r = resolve_deny(policy, &plan, err);
 	if (r >= 0)
+		r = resolve_sockets(policy, &plan, err);
+	if (r >= 0)
 		r = check_conflicts(&plan, err);
 	if (r < 0) {
 		plan_free(&plan);
@@ -399,5 +422,6 @@ void plan_free(struct plan *plan)
 	for (size_t i = 0; i < plan->n_deny; i++)
 		free(plan->deny[i].path);
 	free(plan->deny);
+	strv_clear(&plan->allowed_sockets);
 	*plan = (struct plan){ 0 };
 }

@@ -28,6 +28,7 @@ struct plan {
 	size_t n_protected;
 	struct plan_deny *deny;
 	size_t n_deny;
+	struct strv allowed_sockets; /* canonical */
 };
 
 int plan_resolve(const struct paddock_policy *policy, struct plan *ret,

@@ -47,6 +47,7 @@ struct sandbox_spec {
 	int report_fd; /* write end */
 	int landlock_abi; /* probed by the parent; <= 0: none */
 	bool direct; /* the namespace-free mode */
+	char **host_sockets; /* to cover, NULL-terminated; full isolation */
 	char *scratch; /* its private $TMPDIR, or NULL */
 };
 
@@ -91,6 +92,10 @@ struct placeholders;
 int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
 			 struct paddock_error *err);
 void placeholders_release(struct placeholders *ph);
+
+/* The pathname Unix sockets bound on the host that the command must not
+ * reach: all but the allowed ones and those under deny-read paths. */
+int sockets_collect(const struct plan *plan, struct strv *ret);
 
 /* The namespace-free mode (direct.c). direct_check() returns NULL when it
  * can enforce the plan, else why not. */

@@ -241,6 +241,31 @@ static int build_deny(const struct sandbox_spec *spec,
 	return r;
 }
 
+/* Cover each host socket with the same inert file as a deny-read file; a
+ * socket that vanished since it was listed needs no cover. */
+static int build_sockets(const struct sandbox_spec *spec,
+			 const struct step_failure *f)
+{
+	int stage = -1, r = 0;
+
+	for (size_t i = 0;
+	     r == 0 && spec->host_sockets && spec->host_sockets[i]; i++) {
+		const char *path = spec->host_sockets[i];
+		int fd = deny_source(false, &stage);
+
+		if (fd < 0) {
+			r = fail(f, PADDOCK_STEP_MOUNT, path);
+			break;
+		}
+		if (sys_move_mount(fd, path) < 0 && errno != ENOENT)
+			r = fail(f, PADDOCK_STEP_MOUNT, path);
+		close(fd);
+	}
+	if (stage >= 0)
+		close(stage);
+	return r;
+}
+
 /*
  * /proc files that tune the whole machine. A fresh procfs exposes them with
  * their usual owner, root, and the kernel lets uid 0 write a sysctl on
@@ -385,6 +410,8 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 	}
 
 	r = build_deny(spec, &f);
+	if (r == 0)
+		r = build_sockets(spec, &f);
 	if (r < 0)
 		return r;
 

@@ -444,6 +444,9 @@ static void log_enforcement(const struct paddock_policy *policy,
 			plan->deny[i].path);
 	if (direct && plan->confine_writes)
 		log_msg(policy, PADDOCK_LOG_INFO,
+			"host Unix sockets: reachable (blocking them needs the mount namespace)");
+	if (direct && plan->confine_writes)
+		log_msg(policy, PADDOCK_LOG_INFO,
 			"the top level of each writable root is frozen: existing entries stay writable, none can be created, removed or renamed there");
 	log_msg(policy, PADDOCK_LOG_INFO, "network: %s",
 		policy->network == PADDOCK_NETWORK_ON
@@ -482,6 +485,7 @@ static void spec_clear(struct paddock_child *c)
 	free(c->spec.seccomp.filter);
 	strv_free_items(c->spec.exec_paths);
 	strv_free_items(c->spec.sh_argv);
+	strv_free_items(c->spec.host_sockets);
 	strv_clear(&c->env);
 	c->spec = (struct sandbox_spec){ 0 };
 }
@@ -514,6 +518,19 @@ static int prepare_spec(const struct paddock_policy *policy,
 	spec->root_fds = calloc(c->plan.roots.len + 1, sizeof(int));
 	if (!spec->root_fds)
 		return -ENOMEM;
+
+	if (!direct && c->plan.confine_writes) {
+		struct strv sockets = { 0 };
+
+		r = sockets_collect(&c->plan, &sockets);
+		spec->host_sockets = sockets.items;
+		if (r < 0)
+			return error_set(err, PADDOCK_STEP_MOUNT, -r,
+					 "/proc/net/unix", NULL);
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"host Unix sockets made unreachable: %zu (keep one with --allow-unix-socket)",
+			sockets.len);
+	}
 
 	if (direct && c->plan.confine_writes && policy->tmp_writable &&
 	    c->plan.roots.len) {
@@ -672,7 +689,7 @@ static int start_auto(const struct paddock_policy *policy,
 		return r;
 	}
 	log_msg(policy, PADDOCK_LOG_WARNING,
-		"user namespaces are unavailable (%s: %s); using Landlock without namespaces: new entries cannot be created at the top of writable roots, and $TMPDIR is private",
+		"user namespaces are unavailable (%s: %s); using Landlock without namespaces: new entries cannot be created at the top of writable roots, $TMPDIR is private, and the host's pathname Unix sockets stay reachable",
 		paddock_step_name(err->step), strerror(err->code));
 	spec_clear(c);
 	r = start_direct(policy, c, argv, &direct_err);
