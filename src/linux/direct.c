@@ -136,24 +136,31 @@ static void on_parent_death(int sig)
 	parent_died = 1;
 }
 
-bool direct_parent_died(void)
+bool supervisor_parent_died(void)
 {
 	return parent_died;
 }
 
-/* A child subreaper receives the orphans of its tree, so that it can kill
- * them; it hears of paddock's death by a signal of its own choosing, which
- * paddock never forwards. */
-int direct_supervisor_setup(void)
+/* The supervisor hears of paddock's death by a signal of its own choosing,
+ * which paddock never forwards, so that it can clean up before it exits. */
+int supervisor_watch_parent(void)
 {
 	struct sigaction sa = { .sa_handler = on_parent_death };
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGRTMIN, &sa, NULL) < 0 ||
-	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_PDEATHSIG, SIGRTMIN, 0, 0, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+/* Without a PID namespace, a child subreaper receives the orphans of its
+ * tree, so that it can kill them. */
+int direct_supervisor_setup(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return -errno;
+	return supervisor_watch_parent();
 }
 
 /* SIGKILL every process listed as our child; returns how many. */

@@ -33,6 +33,8 @@ struct report {
 
 /* Everything the sandbox's processes need, prepared before the clone so
  * that they never allocate. */
+struct placeholders;
+
 struct sandbox_spec {
 	const struct plan *plan;
 	bool new_net;
@@ -48,6 +50,8 @@ struct sandbox_spec {
 	int landlock_abi; /* probed by the parent; <= 0: none */
 	bool direct; /* the namespace-free mode */
 	char **host_sockets; /* to cover, NULL-terminated; full isolation */
+	struct placeholders *placeholders; /* removed by the supervisor if
+					    * paddock dies */
 	char *scratch; /* its private $TMPDIR, or NULL */
 };
 
@@ -92,6 +96,9 @@ struct placeholders;
 int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
 			 struct paddock_error *err);
 void placeholders_release(struct placeholders *ph);
+/* From the supervisor, after paddock died: detach the placeholders' mounts
+ * in the sandbox's namespace and remove them, if no other run uses them. */
+void placeholders_release_inside(struct placeholders *ph);
 
 /* The pathname Unix sockets bound on the host that the command must not
  * reach: all but the allowed ones and those under deny-read paths. */
@@ -105,7 +112,9 @@ int direct_prepare(struct sandbox_spec *spec, struct strv *env,
 		   struct paddock_error *err);
 void direct_cleanup(struct sandbox_spec *spec);
 int direct_supervisor_setup(void);
-bool direct_parent_died(void);
+/* Ask for SIGRTMIN when paddock dies and note it; see direct.c. */
+int supervisor_watch_parent(void);
+bool supervisor_parent_died(void);
 void direct_kill_tree(void);
 
 /* A fork that skips the C library's fork handlers: the sandbox's processes

@@ -13,15 +13,22 @@
  * directory for its whole life; at the end a run removes placeholders only
  * if it can take the lock exclusively, that is when no other run still
  * relies on them. rmdir only ever removes an empty directory, so a name the
- * user created meanwhile is never lost. A run killed with SIGKILL leaves its
- * placeholders behind; the next run on that root recognises them (empty,
+ * user created meanwhile is never lost.
+ *
+ * When paddock is killed with SIGKILL, its supervisor still holds the same
+ * open file descriptions, hence the shared locks: it kills the tree, detaches
+ * the placeholders' mounts in its namespace and removes them itself. Should
+ * that fail too, the next run on the root recognises the leftovers (empty,
  * mode 000, owned by the caller) and removes them when it ends.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +39,7 @@
 
 struct reserved_root {
 	int fd; /* the root's directory, flock'ed shared */
+	char *path; /* its canonical path */
 	struct strv names; /* placeholders to remove at the end */
 };
 
@@ -92,7 +100,12 @@ static struct reserved_root *root_for(struct placeholders *ph, const char *dir,
 		return NULL;
 	}
 	ph->roots = roots;
-	roots[ph->n] = (struct reserved_root){ .fd = fd };
+	roots[ph->n] = (struct reserved_root){ .fd = fd, .path = strdup(dir) };
+	if (!roots[ph->n].path) {
+		close(fd);
+		*ret_err = -ENOMEM;
+		return NULL;
+	}
 	return &roots[ph->n++];
 }
 
@@ -150,8 +163,10 @@ static int reserve_one(const struct plan *plan, struct placeholders *ph,
 	free(dir);
 	if (!root)
 		return r;
-	return p->missing ? reserve(root, slash + 1)
-			  : adopt_stale(root, slash + 1);
+	/* Reserve even a name that existed at resolution: another run may
+	 * have removed its placeholder before we held the lock. From here on
+	 * none can, since removing needs the lock exclusively. */
+	return reserve(root, slash + 1);
 }
 
 int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
@@ -179,7 +194,7 @@ int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
 	return 0;
 }
 
-void placeholders_release(struct placeholders *ph)
+static void release(struct placeholders *ph, bool inside)
 {
 	if (!ph)
 		return;
@@ -187,13 +202,34 @@ void placeholders_release(struct placeholders *ph)
 		struct reserved_root *root = &ph->roots[i];
 
 		if (flock(root->fd, LOCK_EX | LOCK_NB) == 0) {
-			for (size_t j = 0; j < root->names.len; j++)
-				unlinkat(root->fd, root->names.items[j],
-					 AT_REMOVEDIR);
+			for (size_t j = 0; j < root->names.len; j++) {
+				const char *name = root->names.items[j];
+				char path[PATH_MAX];
+
+				/* Inside the sandbox the placeholder is still
+				 * a mount point, which rmdir refuses. */
+				if (inside &&
+				    snprintf(path, sizeof(path), "%s/%s",
+					     root->path,
+					     name) < (int)sizeof(path))
+					umount2(path, MNT_DETACH);
+				unlinkat(root->fd, name, AT_REMOVEDIR);
+			}
 		}
 		close(root->fd);
+		free(root->path);
 		strv_clear(&root->names);
 	}
 	free(ph->roots);
 	free(ph);
+}
+
+void placeholders_release(struct placeholders *ph)
+{
+	release(ph, false);
+}
+
+void placeholders_release_inside(struct placeholders *ph)
+{
+	release(ph, true);
 }

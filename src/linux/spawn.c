@@ -218,6 +218,24 @@ static void install_forwarders(void)
 		sigaction(forwarded_signals[i], &sa, NULL);
 }
 
+/*
+ * paddock is gone: kill the tree, then remove the placeholders, which
+ * paddock would have removed. As PID 1 of the namespace, kill(-1) reaches
+ * every other process in it.
+ */
+static _Noreturn void supervisor_abandon(const struct sandbox_spec *spec)
+{
+	if (spec->direct) {
+		direct_kill_tree();
+	} else {
+		kill(-1, SIGKILL);
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	}
+	placeholders_release_inside(spec->placeholders);
+	_exit(125);
+}
+
 /* Reap everything; return the command's wait status once it has ended.
  * Without namespaces, paddock's death is a signal to kill the tree. */
 static int supervise(const struct sandbox_spec *spec, pid_t pid)
@@ -228,10 +246,8 @@ static int supervise(const struct sandbox_spec *spec, pid_t pid)
 
 		if (got == pid)
 			return status;
-		if (spec->direct && direct_parent_died()) {
-			direct_kill_tree();
-			_exit(125);
-		}
+		if (supervisor_parent_died())
+			supervisor_abandon(spec);
 		if (got < 0 && errno != EINTR)
 			return W_EXITCODE(125, 0);
 	}
@@ -273,14 +289,11 @@ static int supervisor_setup(const struct sandbox_spec *spec,
 {
 	int r;
 
-	/* Die with paddock (in full isolation the PID namespace takes the
-	 * tree along; without it the supervisor kills the tree first); and
-	 * if paddock is already gone, stop here. */
+	/* Hear of paddock's death, to kill the tree and clean up (see
+	 * supervisor_abandon); and if paddock is already gone, stop here. */
 	*step = PADDOCK_STEP_SPAWN;
-	if (spec->direct)
-		r = direct_supervisor_setup();
-	else
-		r = prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ? -errno : 0;
+	r = spec->direct ? direct_supervisor_setup()
+			 : supervisor_watch_parent();
 	if (r < 0)
 		return r;
 	if (paddock_gone(spec))
@@ -627,6 +640,7 @@ static int start_namespaces(const struct paddock_policy *policy,
 		r = placeholders_acquire(&c->plan, &c->placeholders, err);
 	if (r == 0)
 		r = prepare_spec(policy, c, argv, false, err);
+	c->spec.placeholders = c->placeholders;
 	if (r == 0)
 		r = start_supervisor(c, err);
 	return r;
