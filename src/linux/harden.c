@@ -65,21 +65,36 @@ static int caps_lock_down(void)
 	return 0;
 }
 
+static bool bounding_set_empty(void)
+{
+	for (unsigned long cap = 0; cap < 64; cap++) {
+		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (r > 0)
+			return false;
+		if (r < 0)
+			break;
+	}
+	return true;
+}
+
 int caps_drop_all(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2] = { 0 };
-	bool lock = false;
+	bool lock;
 	int r = caps_read(data);
 
 	if (r < 0)
 		return r;
-	/* An unprivileged caller without a user namespace holds nothing and
-	 * may not touch the bounding set; no_new_privs keeps exec from
-	 * granting anything. Everyone else locks down first. */
-	lock = !caps_none(data) || geteuid() == 0;
+	/* Nothing to lock down when no capability is held and exec cannot
+	 * grant one: an unprivileged caller without a user namespace (whose
+	 * no_new_privs stops file capabilities and setuid), or uid 0 whose
+	 * bounding set is already empty (paddock inside paddock). Those
+	 * callers may not touch the bounding set anyway. */
+	lock = !caps_none(data) || (geteuid() == 0 && !bounding_set_empty());
 	if (lock) {
 		r = caps_lock_down();
 		if (r < 0)
@@ -94,17 +109,7 @@ int caps_drop_all(void)
 	r = caps_read(data);
 	if (r < 0)
 		return r;
-	if (!caps_none(data))
+	if (!caps_none(data) || (geteuid() == 0 && !bounding_set_empty()))
 		return -EPERM;
-	if (!lock)
-		return 0;
-	for (unsigned long cap = 0; cap < 64; cap++) {
-		int ret = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-
-		if (ret > 0)
-			return -EPERM;
-		if (ret < 0)
-			break;
-	}
 	return 0;
 }
