@@ -24,6 +24,7 @@
 #include <linux/landlock.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -184,11 +185,13 @@ static void allow_stdio(int ruleset, uint64_t access)
 }
 
 /* Whether path must not be granted beneath: a protected path or another
- * writable root (which gets its own rules). */
+ * writable root (which gets its own rules). Protected paths match without
+ * regard to case: on a case-folding file system ".GIT" is ".git", and
+ * elsewhere keeping ".GIT" read-only only narrows. */
 static bool is_carved(const struct plan *plan, const char *path)
 {
 	for (size_t i = 0; i < plan->n_protected; i++) {
-		if (strcmp(plan->protected[i].path, path) == 0)
+		if (strcasecmp(plan->protected[i].path, path) == 0)
 			return true;
 	}
 	for (size_t i = 0; i < plan->roots.len; i++) {
