@@ -53,7 +53,7 @@ static void namespace_hint(void)
 		fputs("hint: unprivileged user namespaces are disabled; enable them with 'sysctl -w kernel.unprivileged_userns_clone=1'\n",
 		      stderr);
 	else if (probe.apparmor_userns == 1)
-		fputs("hint: AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later); allow them with 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0' or install paddock's AppArmor profile (docs/limitations.md)\n",
+		fputs("hint: AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later); 'sudo make install' installs paddock with an AppArmor profile that allows them (dist/apparmor), or run 'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'\n",
 		      stderr);
 	else if (probe.max_user_namespaces == 0)
 		fputs("hint: user namespaces are limited to zero; raise the limit with 'sysctl -w user.max_user_namespaces=15000'\n",
