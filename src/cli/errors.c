@@ -89,6 +89,15 @@ static void print_hint(const struct paddock_error *err, int code)
 			fputs("hint: replace the symbolic link with what it points to, or run outside this writable root\n",
 			      stderr);
 		break;
+	case PADDOCK_STEP_LANDLOCK:
+		if (code == EOPNOTSUPP && err->message &&
+		    strstr(err->message, "deny-read"))
+			fputs("hint: drop --deny-read, or run where user namespaces are available (--isolation=namespaces)\n",
+			      stderr);
+		else if (code == EOPNOTSUPP)
+			fputs("hint: the namespace-free mode needs Linux 6.12 or later; where user namespaces are available use --isolation=namespaces ('paddock check' tells)\n",
+			      stderr);
+		break;
 	case PADDOCK_STEP_PLACEHOLDER:
 		if (code == EBUSY)
 			fputs("hint: another process holds a lock on this directory; retry when it is done\n",
