@@ -3,12 +3,13 @@
 # Debian needs only `make demo` or `make check`.
 
 BUILD_DIR ?= build
+SAN_BUILD_DIR ?= build-san
 CMAKE_FLAGS ?=
 PREFIX ?=
 
 FORMAT_DIRS := $(wildcard include src tests bench)
 
-.PHONY: all deps build demo check bench format install clean
+.PHONY: all deps build demo check sanitize bench format install clean
 
 all: build
 
@@ -26,6 +27,17 @@ demo: build
 check: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
+# A second build, with Clang, AddressSanitizer and UndefinedBehaviorSanitizer
+# in everything and the libFuzzer targets; its ctest runs the whole suite
+# again and each fuzz target for PADDOCK_FUZZ_SECONDS (see docs/testing.md).
+sanitize:
+	@tools/deps.sh --sanitize
+	@cmake -S . -B $(SAN_BUILD_DIR) -G Ninja -DCMAKE_C_COMPILER=clang \
+		-DPADDOCK_SANITIZE=address,undefined -DPADDOCK_FUZZ=ON \
+		$(CMAKE_FLAGS) >/dev/null
+	@ninja -C $(SAN_BUILD_DIR)
+	ctest --test-dir $(SAN_BUILD_DIR) --output-on-failure
+
 bench: build
 	@tools/deps.sh --bench
 	bench/startup.sh $(BUILD_DIR)/paddock
@@ -38,4 +50,4 @@ install: build
 	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SAN_BUILD_DIR)

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Make sure the tools and libraries that build and test paddock are present.
 #
-#   tools/deps.sh           what `make build`, `make check` and `make demo` need
-#   tools/deps.sh --bench   the same, plus what bench/startup.sh compares against
+#   tools/deps.sh             what `make build`, `make check` and `make demo` need
+#   tools/deps.sh --bench     the same, plus what bench/startup.sh compares against
+#   tools/deps.sh --sanitize  the same, plus what `make sanitize` needs (Clang
+#                             and its sanitizer and libFuzzer runtimes) and
+#                             valgrind, which `make check` uses when present
 #
 # Silent when nothing is missing. Otherwise, as root, installs the missing
 # Debian packages with apt-get; as anyone else, prints the exact command to
@@ -10,11 +13,13 @@
 set -euo pipefail
 
 bench=0
+sanitize=0
 case "${1:-}" in
 --bench) bench=1 ;;
+--sanitize) sanitize=1 ;;
 "") ;;
 *)
-	echo "usage: $0 [--bench]" >&2
+	echo "usage: $0 [--bench | --sanitize]" >&2
 	exit 2
 	;;
 esac
@@ -50,11 +55,36 @@ if [ "$bench" = 1 ]; then
 	need_cmd hyperfine hyperfine
 	need_cmd bwrap bubblewrap
 fi
+if [ "$sanitize" = 1 ]; then
+	need_cmd clang clang
+	need_cmd valgrind valgrind
+	# Turns the addresses in a sanitizer report into file:line.
+	need_cmd llvm-symbolizer llvm
+fi
 
 # The C library headers: gcc without libc6-dev cannot compile anything.
 if ! command -v cc >/dev/null 2>&1 ||
 	! printf '#include <stdio.h>\n' | cc -E -x c - >/dev/null 2>&1; then
 	missing+=(libc6-dev)
+fi
+
+# Clang without libclang-rt-dev (only recommended, so left out by
+# --no-install-recommends) compiles -fsanitize=... but cannot link it. That
+# package also holds the runtime -fsanitize=fuzzer links; libfuzzer-14-dev
+# would only add a libFuzzer.a for linking it by hand.
+sanitizers_link() {
+	local dir status
+	dir=$(mktemp -d)
+	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{\n\treturn 0;\n}\n' |
+		clang -fsanitize=fuzzer,address,undefined -x c - -o "$dir/t" \
+			>/dev/null 2>&1
+	status=$?
+	rm -rf "$dir"
+	return "$status"
+}
+if [ "$sanitize" = 1 ] &&
+	! { command -v clang >/dev/null 2>&1 && sanitizers_link; }; then
+	missing+=(libclang-rt-dev)
 fi
 
 # Libraries are found the way CMake finds them, through pkg-config.
