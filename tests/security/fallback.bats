@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# Automatic fallback: inside `unshare -Ur`, user.max_user_namespaces is set
+# to 0 for that (nested) namespace only, which simulates a host without
+# user namespaces without touching the machine's own setting.
+
+load helpers
+
+setup() {
+	common_setup
+	require_sandbox
+	require_landlock_mode
+	require_tool unshare
+	unshare -Ur true 2>/dev/null || skip "unshare -Ur is not permitted here"
+	make_repo "$WS"
+	GIT_BEFORE=$(tree_state "$WS/.git")
+	LIMIT_BEFORE=$(cat /proc/sys/user/max_user_namespaces)
+}
+
+# Run paddock with the given arguments where user namespaces are
+# unavailable.
+run_without_userns() {
+	run unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces || exit 99; exec "$@"' sh "$PADDOCK" run "$@"
+	[ "$status" -ne 99 ] || skip "cannot limit user namespaces in a nested namespace"
+	[ "$(cat /proc/sys/user/max_user_namespaces)" = "$LIMIT_BEFORE" ] ||
+		fail "the host's user.max_user_namespaces changed"
+}
+
+@test "without user namespaces paddock warns, falls back to the namespace-free mode, and still confines" {
+	run_without_userns -- sh -c '
+		echo pwned > "$1/file" && echo wrote1
+		echo x >> .git/config && echo wrote2
+		exit 0' sh "$OUTSIDE"
+	assert_status 0
+	assert_output_contains "warning: user namespaces are unavailable"
+	assert_output_contains "using Landlock without namespaces"
+	refute_output_contains wrote
+	assert_file_content "$OUTSIDE/file" original
+	[ "$(tree_state "$WS/.git")" = "$GIT_BEFORE" ] || fail ".git changed"
+}
+
+@test "without user namespaces --isolation=namespaces refuses with 125 and a hint" {
+	run_without_userns --isolation=namespaces -- sh -c 'echo ran > "$1/ran"' sh "$OUTSIDE"
+	assert_status 125
+	assert_output_contains "hint:"
+	assert_absent "$OUTSIDE/ran"
+}
