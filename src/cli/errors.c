@@ -74,7 +74,10 @@ static void print_hint(const struct paddock_error *err, int code)
 		namespace_hint();
 		break;
 	case PADDOCK_STEP_MOUNT:
-		if (code == ENOSYS)
+		if (code == ESTALE || code == ELOOP)
+			fputs("hint: the path changed while the sandbox was being built (a rename, or a symbolic link put in its place); nothing ran, try again\n",
+			      stderr);
+		else if (code == ENOSYS)
 			fputs("hint: paddock needs Linux 5.12 or later (open_tree, move_mount, mount_setattr)\n",
 			      stderr);
 		else if (code == EPERM || code == EACCES)

@@ -91,6 +91,7 @@ static int add_protected(struct plan *plan, char *path, bool missing,
 			 bool git_target)
 {
 	struct plan_protected *items;
+	struct stat st;
 
 	if (!path)
 		return -ENOMEM;
@@ -106,9 +107,14 @@ static int add_protected(struct plan *plan, char *path, bool missing,
 		free(path);
 		return -ENOMEM;
 	}
-	items[plan->n_protected++] = (struct plan_protected){
+	items[plan->n_protected] = (struct plan_protected){
 		.path = path, .missing = missing, .git_target = git_target
 	};
+	if (!missing && lstat(path, &st) == 0) {
+		items[plan->n_protected].dev = st.st_dev;
+		items[plan->n_protected].ino = st.st_ino;
+	}
+	plan->n_protected++;
 	plan->protected = items;
 	return 0;
 }
@@ -283,9 +289,12 @@ static int resolve_deny(const struct paddock_policy *policy, struct plan *plan,
 			free(real);
 			return -ENOMEM;
 		}
-		items[plan->n_deny++] =
-			(struct plan_deny){ .path = real,
-					    .is_dir = S_ISDIR(st.st_mode) };
+		items[plan->n_deny++] = (struct plan_deny){
+			.path = real,
+			.is_dir = S_ISDIR(st.st_mode),
+			.dev = st.st_dev,
+			.ino = st.st_ino,
+		};
 		plan->deny = items;
 	}
 	return 0;

@@ -7,17 +7,23 @@
 #ifndef PADDOCK_CORE_RESOLVE_H
 #define PADDOCK_CORE_RESOLVE_H
 
+#include <sys/types.h>
+
 #include "internal.h"
 
 struct plan_protected {
 	char *path; /* absolute, canonical parent + name */
 	bool missing; /* does not exist yet: must not become creatable */
 	bool git_target; /* a git directory reached through a gitdir: file */
+	dev_t dev; /* the identity seen at resolution (ino 0: none), */
+	ino_t ino; /* checked again where the path is used */
 };
 
 struct plan_deny {
 	char *path;
 	bool is_dir;
+	dev_t dev;
+	ino_t ino;
 };
 
 struct plan {

@@ -93,7 +93,7 @@ int seccomp_install(const struct sock_fprog *prog);
 /* Reserve the missing protected names of a plan with placeholders, see
  * placeholder.c. */
 struct placeholders;
-int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
+int placeholders_acquire(struct plan *plan, struct placeholders **ret,
 			 struct paddock_error *err);
 void placeholders_release(struct placeholders *ph);
 /* From the supervisor, after paddock died: detach the placeholders' mounts

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -29,6 +30,9 @@
 #endif
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
@@ -96,30 +100,111 @@ static int fail(const struct step_failure *f, enum paddock_step step,
 	return -code;
 }
 
-/* A detached copy of path and everything mounted below it. */
-static int clone_tree(const char *path)
+/*
+ * Open path for use as a mount source or target, walking no symbolic link
+ * at all: every path of the plan is canonical, so a link met now was put
+ * there since resolution. When the plan recorded an identity, the inode
+ * found must be that one; ESTALE otherwise. From here on the descriptor,
+ * not the name, is used, so a rename or a swap cannot redirect the mount.
+ */
+static int open_exact(const char *path, dev_t dev, ino_t ino)
 {
-	return sys_open_tree(AT_FDCWD, path,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				     AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	struct stat st;
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd < 0)
+		return -1;
+	if (ino &&
+	    (fstat(fd, &st) < 0 || st.st_dev != dev || st.st_ino != ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
 }
 
-/* Bind path read-only over itself. AT_SYMLINK_NOFOLLOW: a protected name
- * that became a symbolic link since resolution is refused, not followed. */
-static int bind_readonly(const char *path)
+/* A detached copy of what fd names and everything mounted below it. */
+static int clone_fd(int fd)
 {
-	int fd = clone_tree(path);
-	int r;
+	return sys_open_tree(fd, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_RECURSIVE | AT_EMPTY_PATH);
+}
+
+static int move_onto_fd(int from, int to)
+{
+	return (int)syscall(SYS_move_mount, from, "", to, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+/* A detached copy of path, opened as open_exact() does. */
+static int clone_path(const char *path)
+{
+	int fd = open_exact(path, 0, 0);
+	int tree;
+
+	if (fd < 0)
+		return -1;
+	tree = clone_fd(fd);
+	if (tree < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	return tree;
+}
+
+/* Bind the inode the plan saw at path read-only over itself. */
+static int bind_readonly_exact(const char *path, dev_t dev, ino_t ino)
+{
+	int fd = open_exact(path, dev, ino);
+	int tree, r = -1;
 
 	if (fd < 0)
 		return -errno;
-	r = sys_set_readonly(fd, "", AT_EMPTY_PATH);
-	if (r == 0)
-		r = sys_move_mount(fd, path);
+	tree = clone_fd(fd);
+	if (tree >= 0 && sys_set_readonly(tree, "", AT_EMPTY_PATH) == 0)
+		r = move_onto_fd(tree, fd);
 	if (r < 0)
 		r = -errno;
+	if (tree >= 0)
+		close(tree);
 	close(fd);
 	return r;
+}
+
+/* Bind path read-only over itself (fixed system paths). */
+static int bind_readonly(const char *path)
+{
+	return bind_readonly_exact(path, 0, 0);
+}
+
+/* Move a detached mount over path, resolved now (after the mounts it
+ * lies under are in place) and checked as open_exact() does. */
+static int move_onto_path(int from, const char *path, dev_t dev, ino_t ino)
+{
+	int to = open_exact(path, dev, ino);
+	int r;
+
+	if (to < 0)
+		return -1;
+	r = move_onto_fd(from, to);
+	if (r < 0) {
+		int saved = errno;
+
+		close(to);
+		errno = saved;
+		return -1;
+	}
+	close(to);
+	return 0;
 }
 
 static bool under_a_root(const struct plan *plan, const char *path)
@@ -137,7 +222,7 @@ static int build_writes(const struct sandbox_spec *spec,
 	const struct plan *plan = spec->plan;
 
 	for (size_t i = 0; i < plan->roots.len; i++) {
-		spec->root_fds[i] = clone_tree(plan->roots.items[i]);
+		spec->root_fds[i] = clone_path(plan->roots.items[i]);
 		if (spec->root_fds[i] < 0)
 			return fail(f, PADDOCK_STEP_MOUNT,
 				    plan->roots.items[i]);
@@ -146,8 +231,11 @@ static int build_writes(const struct sandbox_spec *spec,
 	if (sys_set_readonly(AT_FDCWD, "/", 0) < 0)
 		return fail(f, PADDOCK_STEP_MOUNT, "/");
 
+	/* Parents first: a nested root's target is resolved through its
+	 * parent's clone, already in place. */
 	for (size_t i = 0; i < plan->roots.len; i++) {
-		if (sys_move_mount(spec->root_fds[i], plan->roots.items[i]) < 0)
+		if (move_onto_path(spec->root_fds[i], plan->roots.items[i], 0,
+				   0) < 0)
 			return fail(f, PADDOCK_STEP_MOUNT,
 				    plan->roots.items[i]);
 		close(spec->root_fds[i]);
@@ -155,15 +243,15 @@ static int build_writes(const struct sandbox_spec *spec,
 	}
 
 	for (size_t i = 0; i < plan->n_protected; i++) {
-		const char *path = plan->protected[i].path;
+		const struct plan_protected *p = &plan->protected[i];
 		int r;
 
-		if (!under_a_root(plan, path))
+		if (!under_a_root(plan, p->path))
 			continue;
-		r = bind_readonly(path);
+		r = bind_readonly_exact(p->path, p->dev, p->ino);
 		if (r < 0) {
 			errno = -r;
-			return fail(f, PADDOCK_STEP_MOUNT, path);
+			return fail(f, PADDOCK_STEP_MOUNT, p->path);
 		}
 	}
 	return 0;
@@ -231,7 +319,8 @@ static int build_deny(const struct sandbox_spec *spec,
 		const char *path = plan->deny[i].path;
 		int fd = deny_source(plan->deny[i].is_dir, &stage);
 
-		if (fd < 0 || sys_move_mount(fd, path) < 0)
+		if (fd < 0 || move_onto_path(fd, path, plan->deny[i].dev,
+					     plan->deny[i].ino) < 0)
 			r = fail(f, PADDOCK_STEP_MOUNT, path);
 		if (fd >= 0)
 			close(fd);
@@ -257,7 +346,7 @@ static int build_sockets(const struct sandbox_spec *spec,
 			r = fail(f, PADDOCK_STEP_MOUNT, path);
 			break;
 		}
-		if (sys_move_mount(fd, path) < 0 && errno != ENOENT)
+		if (move_onto_path(fd, path, 0, 0) < 0 && errno != ENOENT)
 			r = fail(f, PADDOCK_STEP_MOUNT, path);
 		close(fd);
 	}
@@ -318,7 +407,7 @@ static int clone_dev(int clones[N_DEV_NODES], const struct step_failure *f)
 
 	for (size_t i = 0; i < N_DEV_NODES; i++) {
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
-		clones[i] = clone_tree(path);
+		clones[i] = clone_path(path);
 		if (clones[i] < 0 && errno != ENOENT)
 			return fail(f, PADDOCK_STEP_MOUNT, path);
 	}

@@ -119,38 +119,49 @@ static bool is_stale_placeholder(const struct stat *st)
 
 /* Take over a placeholder a killed run left behind, so that this run
  * removes it when it ends. */
-static int adopt_stale(struct reserved_root *root, const char *name)
+static int adopt_stale(struct reserved_root *root, const char *name,
+		       const struct stat *st)
 {
-	struct stat st;
-
-	if (fstatat(root->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
 	/* Created by someone else since the policy was resolved: a symbolic
 	 * link cannot be kept read-only, so refuse. */
-	if (S_ISLNK(st.st_mode))
+	if (S_ISLNK(st->st_mode))
 		return -ELOOP;
-	if (is_stale_placeholder(&st) && !strv_contains(&root->names, name))
+	if (is_stale_placeholder(st) && !strv_contains(&root->names, name))
 		return strv_push(&root->names, name);
 	return 0;
 }
 
-static int reserve(struct reserved_root *root, const char *name)
+/* Reserve name (or take what is there) and report its identity, which the
+ * sandbox checks again before it covers the name. */
+static int reserve(struct reserved_root *root, const char *name,
+		   struct stat *ret_st)
 {
-	if (mkdirat(root->fd, name, 0) == 0)
-		return strv_push(&root->names, name);
-	if (errno != EEXIST)
-		return -errno;
-	return adopt_stale(root, name);
+	for (int tries = 0; tries < 3; tries++) {
+		bool created = mkdirat(root->fd, name, 0) == 0;
+
+		if (!created && errno != EEXIST)
+			return -errno;
+		if (fstatat(root->fd, name, ret_st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* removed meanwhile: again */
+			return -errno;
+		}
+		if (created)
+			return strv_push(&root->names, name);
+		return adopt_stale(root, name, ret_st);
+	}
+	return -EAGAIN;
 }
 
 /* Protected names directly inside a writable root are reserved or adopted;
  * git directories reached through pointer files are not placeholders. */
 static int reserve_one(const struct plan *plan, struct placeholders *ph,
-		       const struct plan_protected *p)
+		       struct plan_protected *p)
 {
 	const char *slash = strrchr(p->path, '/');
 	char *dir = strndup(p->path, (size_t)(slash - p->path));
 	struct reserved_root *root;
+	struct stat st;
 	int r = 0;
 
 	if (!dir)
@@ -166,10 +177,15 @@ static int reserve_one(const struct plan *plan, struct placeholders *ph,
 	/* Reserve even a name that existed at resolution: another run may
 	 * have removed its placeholder before we held the lock. From here on
 	 * none can, since removing needs the lock exclusively. */
-	return reserve(root, slash + 1);
+	r = reserve(root, slash + 1, &st);
+	if (r == 0) {
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
+	}
+	return r;
 }
 
-int placeholders_acquire(const struct plan *plan, struct placeholders **ret,
+int placeholders_acquire(struct plan *plan, struct placeholders **ret,
 			 struct paddock_error *err)
 {
 	struct placeholders *ph = calloc(1, sizeof(*ph));
