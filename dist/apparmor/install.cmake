@@ -5,7 +5,7 @@
 # when installing into a staging directory (DESTDIR), where loading a
 # profile would name the wrong path.
 set(profile_dir "/etc/apparmor.d")
-set(binary "${CMAKE_INSTALL_PREFIX}/bin/paddock")
+set(binary "${PADDOCK_BINARY}")
 
 if(NOT EXISTS "${profile_dir}" OR NOT EXISTS "/sys/kernel/security/apparmor")
   message(STATUS "AppArmor not present: no profile installed")
