@@ -50,10 +50,10 @@ need_cmd setpriv util-linux
 need_cmd unshare util-linux
 need_cmd useradd passwd
 need_cmd pgrep procps
+need_cmd bwrap bubblewrap # tests/integration/nesting.bats, and the benchmark
 has_cmd ip || optional+=(iproute2)
 if [ "$bench" = 1 ]; then
 	need_cmd hyperfine hyperfine
-	need_cmd bwrap bubblewrap
 fi
 if [ "$sanitize" = 1 ]; then
 	need_cmd clang clang
