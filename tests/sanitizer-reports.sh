@@ -1,7 +1,8 @@
 #!/bin/sh
 # The CTest fixture around a sanitizer build's tests: `setup` empties the
 # directory the sanitized paddock writes its reports to (see
-# sanitizer_options.c), `check` fails, showing them, if any were written.
+# sanitizer_options.c), `check` fails, showing them, if any were written,
+# and otherwise removes it.
 #
 # usage: sanitizer-reports.sh setup|check DIR
 set -eu
@@ -31,6 +32,7 @@ check)
 		exit 1
 	fi
 	echo "sanitizers: no report from paddock during the tests"
+	rmdir "$dir"
 	;;
 *)
 	echo "usage: $0 setup|check DIR" >&2
