@@ -120,7 +120,9 @@ int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
 	int opt;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets its position in the previous
+	 * argv, which a caller parsing twice may have freed. */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+C:s:w:n:t:p:vh", options,
 				  NULL)) != -1) {
 		if (opt == 'h') {

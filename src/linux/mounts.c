@@ -346,7 +346,10 @@ static int build_sockets(const struct sandbox_spec *spec,
 			r = fail(f, PADDOCK_STEP_MOUNT, path);
 			break;
 		}
-		if (move_onto_path(fd, path, 0, 0) < 0 && errno != ENOENT)
+		/* Gone, or out of the caller's reach (and so of the
+		 * command's) since it was listed: nothing to cover. */
+		if (move_onto_path(fd, path, 0, 0) < 0 && errno != ENOENT &&
+		    errno != EACCES && errno != ENOTDIR)
 			r = fail(f, PADDOCK_STEP_MOUNT, path);
 		close(fd);
 	}

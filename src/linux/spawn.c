@@ -673,8 +673,11 @@ static bool namespaces_unusable(const struct paddock_error *err)
 	case PADDOCK_STEP_PROC:
 		return true;
 	case PADDOCK_STEP_MOUNT:
-		return err->code == EPERM || err->code == EACCES ||
-		       err->code == ENOSYS;
+		/* The first mount call, on "/", is where a user namespace
+		 * without capabilities (Ubuntu's AppArmor restriction) shows;
+		 * a failure on a path of the plan is not about namespaces. */
+		return strcmp(err->operand, "/") == 0 &&
+		       (err->code == EPERM || err->code == EACCES);
 	default:
 		return false;
 	}
