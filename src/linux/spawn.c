@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -646,6 +647,22 @@ static int start_namespaces(const struct paddock_policy *policy,
 	return r;
 }
 
+/* Host sockets the namespace-free mode would leave reachable: none means
+ * it enforces the whole policy; some make it a weaker mode, which only an
+ * explicit --isolation=landlock may choose. */
+static int direct_open_sockets(const struct plan *plan, char *first,
+			       size_t size, size_t *ret_count)
+{
+	struct strv sockets = { 0 };
+	int r = sockets_collect(plan, &sockets);
+
+	if (r == 0 && sockets.len)
+		snprintf(first, size, "%s", sockets.items[0]);
+	*ret_count = sockets.len;
+	strv_clear(&sockets);
+	return r;
+}
+
 static int start_direct(const struct paddock_policy *policy,
 			struct paddock_child *c, const char *const *argv,
 			struct paddock_error *err)
@@ -657,6 +674,18 @@ static int start_direct(const struct paddock_policy *policy,
 		return error_set(err, PADDOCK_STEP_LANDLOCK, EOPNOTSUPP, NULL,
 				 why);
 	log_enforcement(policy, &c->plan, true);
+	if (policy->isolation == PADDOCK_ISOLATION_LANDLOCK &&
+	    c->plan.confine_writes) {
+		char socket[PATH_MAX] = "";
+		size_t n = 0;
+
+		if (direct_open_sockets(&c->plan, socket, sizeof(socket), &n) ==
+			    0 &&
+		    n)
+			log_msg(policy, PADDOCK_LOG_WARNING,
+				"without namespaces the host's %zu pathname Unix socket(s), such as %s, stay reachable",
+				n, socket);
+	}
 	r = prepare_spec(policy, c, argv, true, err);
 	if (r == 0)
 		r = start_supervisor(c, err);
@@ -693,20 +722,31 @@ static int start_auto(const struct paddock_policy *policy,
 		      struct paddock_error *err)
 {
 	struct paddock_error direct_err;
+	char socket[PATH_MAX] = "";
+	size_t n_sockets = 0;
 	const char *why;
 	int r = start_namespaces(policy, c, argv, err);
 
 	if (r == 0 || !namespaces_unusable(err))
 		return r;
 	why = direct_check(policy, &c->plan, c->landlock_abi);
+	if (!why && c->plan.confine_writes &&
+	    direct_open_sockets(&c->plan, socket, sizeof(socket), &n_sockets) ==
+		    0 &&
+	    n_sockets)
+		why = "it cannot block the host's pathname Unix sockets";
 	if (why) {
 		log_msg(policy, PADDOCK_LOG_WARNING,
 			"user namespaces are unavailable, and the namespace-free mode cannot enforce this policy: %s",
 			why);
+		if (n_sockets)
+			log_msg(policy, PADDOCK_LOG_WARNING,
+				"%zu host socket(s), such as %s; accept them with --isolation=landlock, or allow each with --allow-unix-socket",
+				n_sockets, socket);
 		return r;
 	}
 	log_msg(policy, PADDOCK_LOG_WARNING,
-		"user namespaces are unavailable (%s: %s); using Landlock without namespaces: new entries cannot be created at the top of writable roots, $TMPDIR is private, and the host's pathname Unix sockets stay reachable",
+		"user namespaces are unavailable (%s: %s); using Landlock without namespaces: new entries cannot be created at the top of writable roots, and $TMPDIR is private",
 		paddock_step_name(err->step), strerror(err->code));
 	spec_clear(c);
 	r = start_direct(policy, c, argv, &direct_err);
