@@ -44,3 +44,24 @@ run_without_userns() {
 	assert_output_contains "hint:"
 	assert_absent "$OUTSIDE/ran"
 }
+
+@test "without user namespaces, a host pathname Unix socket makes auto refuse rather than weaken" {
+	require_tool "$PYTHON"
+	start_server "unix:$OUTSIDE/sock"
+
+	run_without_userns -- sh -c 'echo ran > "$1/ran"' sh "$OUTSIDE"
+	assert_status 125
+	assert_output_contains "cannot block the host's pathname Unix sockets"
+	assert_output_contains "$OUTSIDE/sock"
+	assert_output_contains "hint:"
+	assert_absent "$OUTSIDE/ran"
+}
+
+@test "without user namespaces, an allowed host socket lets auto fall back" {
+	require_tool "$PYTHON"
+	start_server "unix:$OUTSIDE/sock"
+
+	run_without_userns --allow-unix-socket "$OUTSIDE/sock" -- true
+	assert_status 0
+	assert_output_contains "using Landlock without namespaces"
+}
