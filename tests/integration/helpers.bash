@@ -12,37 +12,8 @@
 #
 # $PADDOCK_TEST_BASE chooses where $BASE is created (default: $HOME).
 
-bats_require_minimum_version 1.5.0
-
-if [ -z "${PADDOCK:-}" ]; then
-	echo "PADDOCK is not set: point it at the paddock binary," \
-		"e.g. PADDOCK=build/paddock bats tests/integration" >&2
-	exit 1
-fi
-# The tests change directory: make the path absolute once.
-case "$PADDOCK" in
-/*) ;;
-*/*) PADDOCK="$(cd "$(dirname "$PADDOCK")" && pwd -P)/${PADDOCK##*/}" ;;
-*) PADDOCK=$(command -v "$PADDOCK") || PADDOCK= ;;
-esac
-if [ ! -x "$PADDOCK" ]; then
-	echo "PADDOCK=$PADDOCK is not an executable file" >&2
-	exit 1
-fi
-
-# Fail the test with a message on stderr (shown by bats on failure).
-fail() {
-	echo "$*" >&2
-	return 1
-}
-
-# Is $1 at or below directory $2?
-path_is_under() {
-	case "$1/" in
-	"${2%/}"/*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
+# The binary under test and the shared assertions.
+source "$BATS_TEST_DIRNAME/../lib/common.bash"
 
 common_setup() {
 	local base_parent="${PADDOCK_TEST_BASE:-$HOME}"
@@ -80,21 +51,6 @@ teardown() {
 	common_teardown
 }
 
-# Skip (with the reason) when this machine cannot enforce the policy at all,
-# as paddock check reports it; never let the suite pass silently there.
-require_sandbox() {
-	local out
-
-	if ! out=$("$PADDOCK" check 2>&1); then
-		skip "paddock cannot enforce the policy here: $(echo "$out" | tail -n 1)"
-	fi
-}
-
-# paddock run with the given options and command, in the current directory.
-paddock_run() {
-	"$PADDOCK" run "$@"
-}
-
 # Prove that the test user can write directory $1 outside the sandbox, so
 # that a refusal inside means something.
 assert_writable_outside() {
@@ -104,52 +60,11 @@ assert_writable_outside() {
 	rm -f "$probe"
 }
 
-# The file $1 exists and holds exactly $2.
-assert_file_content() {
-	[ -f "$1" ] || fail "expected file $1 to exist"
-	local got
-	got=$(cat "$1")
-	[ "$got" = "$2" ] || fail "$1 holds '$got', expected '$2'"
-}
-
-assert_absent() {
-	[ ! -e "$1" ] && [ ! -L "$1" ] || fail "expected $1 not to exist"
-}
-
-# The last `run` ended with status $1.
-assert_status() {
-	[ "$status" -eq "$1" ] ||
-		fail "exit status $status, expected $1; output: $output"
-}
-
 # The last `run` failed, but not because paddock itself failed: the
 # command ran and was refused by the sandbox.
 assert_refused() {
 	[ "$status" -ne 0 ] || fail "expected the command to fail; it succeeded"
 	[ "$status" -ne 125 ] || fail "paddock failed (125) instead of running the command: $output"
-}
-
-assert_output_contains() {
-	case "$output" in
-	*"$1"*) return 0 ;;
-	esac
-	fail "output does not contain '$1': $output"
-}
-
-# Every entry of directory $1, hidden ones included, one a line.
-list_entries() {
-	ls -A1 "$1"
-}
-
-# Wait up to $2 seconds (default 5) for file $1 to appear.
-wait_for_file() {
-	local tries=$(( ${2:-5} * 20 ))
-
-	while [ ! -e "$1" ] && [ "$tries" -gt 0 ]; do
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	[ -e "$1" ] || fail "timed out waiting for $1"
 }
 
 # No process whose command line contains $1 is left.
@@ -161,6 +76,3 @@ assert_no_process() {
 	fi
 }
 
-sha() {
-	sha256sum "$1" | cut -d' ' -f1
-}

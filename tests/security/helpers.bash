@@ -13,40 +13,14 @@
 # would hide a write that should have been refused. $PADDOCK_TEST_BASE
 # chooses where it is created (default: $HOME).
 
-bats_require_minimum_version 1.5.0
-
-if [ -z "${PADDOCK:-}" ]; then
-	echo "PADDOCK is not set: point it at the paddock binary," \
-		"e.g. PADDOCK=build/paddock bats tests/security" >&2
-	exit 1
-fi
-case "$PADDOCK" in
-/*) ;;
-*/*) PADDOCK="$(cd "$(dirname "$PADDOCK")" && pwd -P)/${PADDOCK##*/}" ;;
-*) PADDOCK=$(command -v "$PADDOCK") || PADDOCK= ;;
-esac
-if [ ! -x "$PADDOCK" ]; then
-	echo "PADDOCK=$PADDOCK is not an executable file" >&2
-	exit 1
-fi
+# The binary under test and the shared assertions.
+source "$BATS_TEST_DIRNAME/../lib/common.bash"
 
 PROGS="$(cd "$BATS_TEST_DIRNAME/progs" && pwd -P)"
 # The system's python, not a per-user shim: the sandboxed command must be
 # able to run it whoever the caller is.
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=$(command -v python3 || true)
-
-fail() {
-	echo "$*" >&2
-	return 1
-}
-
-path_is_under() {
-	case "$1/" in
-	"${2%/}"/*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
 
 common_setup() {
 	local base_parent="${PADDOCK_TEST_BASE:-$HOME}"
@@ -93,15 +67,6 @@ teardown() {
 	common_teardown
 }
 
-# Skip (with the reason) when this machine cannot enforce the policy at all.
-require_sandbox() {
-	local out
-
-	if ! out=$("$PADDOCK" check 2>&1); then
-		skip "paddock cannot enforce the policy here: $(echo "$out" | tail -n 1)"
-	fi
-}
-
 # Skip unless the namespace-free mode is usable here.
 require_landlock_mode() {
 	"$PADDOCK" check 2>&1 | grep -q '^namespace-free mode: *available' ||
@@ -114,10 +79,6 @@ require_tool() {
 
 is_root() {
 	[ "$(id -u)" -eq 0 ]
-}
-
-paddock_run() {
-	"$PADDOCK" run "$@"
 }
 
 # Compile progs/NAME.c into $BIN/NAME.
@@ -163,33 +124,10 @@ assert_host_connects() {
 		fail "the host cannot connect to $* either: $output"
 }
 
-assert_file_content() {
-	[ -f "$1" ] || fail "expected file $1 to exist"
-	local got
-	got=$(cat "$1")
-	[ "$got" = "$2" ] || fail "$1 holds '$got', expected '$2'"
-}
-
-assert_absent() {
-	[ ! -e "$1" ] && [ ! -L "$1" ] || fail "expected $1 not to exist"
-}
-
-assert_status() {
-	[ "$status" -eq "$1" ] ||
-		fail "exit status $status, expected $1; output: $output"
-}
-
 # The command ran (paddock did not fail) and was refused.
 assert_refused() {
 	[ "$status" -ne 0 ] || fail "expected the command to fail; it succeeded: $output"
 	[ "$status" -ne 125 ] || fail "paddock failed (125) instead of running the command: $output"
-}
-
-assert_output_contains() {
-	case "$output" in
-	*"$1"*) return 0 ;;
-	esac
-	fail "output does not contain '$1': $output"
 }
 
 refute_output_contains() {
@@ -212,24 +150,6 @@ assert_answer() {
 tree_state() {
 	(cd "$1" && find . -printf '%p %y %m %U:%G %s %T@ %l\n' | sort &&
 		find . -type f -exec sha256sum {} + | sort)
-}
-
-list_entries() {
-	ls -A1 "$1"
-}
-
-wait_for_file() {
-	local tries=$(( ${2:-5} * 20 ))
-
-	while [ ! -e "$1" ] && [ "$tries" -gt 0 ]; do
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	[ -e "$1" ] || fail "timed out waiting for $1"
-}
-
-sha() {
-	sha256sum "$1" | cut -d' ' -f1
 }
 
 # A git repository in $1 with one commit, created outside the sandbox.

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Run the escape attempts again as an unprivileged user. Same as
-# tests/integration/as-unprivileged.sh, plus one fixture only root can make:
-# a setuid-root copy of id(1), on a file system without nosuid, passed to
-# the tests as PADDOCK_SETUID_ID.
+# Run a bats suite (tests/integration, tests/security) again as an
+# unprivileged user, the way people actually run paddock: no capabilities,
+# user namespaces created unprivileged. Only root can switch to that user;
+# anyone else gets a skip. Root also makes one fixture the security suite
+# uses: a setuid-root copy of id(1), on a file system without nosuid, passed
+# to the tests as PADDOCK_SETUID_ID.
 #
 # usage: as-unprivileged.sh BATS PADDOCK_BINARY TESTS_DIR
 # exit:  the status of bats; 77 (skipped) when not run as root; 1 on a
@@ -39,7 +41,8 @@ mkdir -p "$home"
 chown "$TEST_USER:" "$home"
 chmod 700 "$home"
 
-# The binary and the tests where the user can read them; the setuid copy
+# The repository may sit under /root (mode 700): the binary and the tests
+# go where the user can read them; the setuid copy
 # of id beside them, unless /tmp is mounted nosuid, then in /var/tmp.
 stage=$(mktemp -d)
 setuid_dir=$stage
@@ -49,7 +52,10 @@ fi
 trap 'rm -rf "$stage" "$setuid_dir"' EXIT
 chmod 755 "$stage" "$setuid_dir"
 cp "$paddock" "$stage/paddock"
-cp -R "$tests" "$stage/security"
+# The suite and the shared helpers it sources as ../lib.
+suite=$(basename "$tests")
+cp -R "$tests" "$stage/$suite"
+cp -R "$(dirname "$0")" "$stage/lib"
 chmod -R a+rX "$stage"
 cp "$(command -v id)" "$setuid_dir/setuid-id"
 chown 0:0 "$setuid_dir/setuid-id"
@@ -63,7 +69,7 @@ setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --init-groups \
 	env HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp \
 	PADDOCK="$stage/paddock" PADDOCK_TEST_BASE="$home" \
 	PADDOCK_SETUID_ID="$setuid_dir/setuid-id" \
-	sh -c 'cd "$HOME" && exec "$0" --tap "$1"' "$bats" "$stage/security"
+	sh -c 'cd "$HOME" && exec "$0" --tap "$1"' "$bats" "$stage/$suite"
 status=$?
 set -e
 exit "$status"
