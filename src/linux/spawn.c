@@ -149,8 +149,12 @@ static void command_main(const struct sandbox_spec *spec)
 	sigset_t none;
 	int r;
 
+	/* A library caller may block signals in its thread (for signalfd);
+	 * the command must still be interruptible. SIGPIPE was ignored by
+	 * the supervisor only. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	/* Descriptors the caller left inheritable would reach the host's
 	 * mounts, which the read-only view does not cover. */
 	mark_inherited_fds_cloexec();
@@ -162,6 +166,7 @@ static void command_main(const struct sandbox_spec *spec)
 	}
 	if (r == 0) {
 		step = PADDOCK_STEP_LANDLOCK;
+		operand = NULL;
 		r = landlock_apply(spec, &operand);
 	}
 	if (r == 0) {
@@ -319,8 +324,15 @@ static _Noreturn void supervisor_main(const struct sandbox_spec *spec)
 	enum paddock_step step = PADDOCK_STEP_NONE;
 	const char *operand = NULL;
 	pid_t pid;
-	int r = supervisor_setup(spec, &step, &operand);
+	int r;
 
+	/* paddock may die at any point: a report to the closed pipe must not
+	 * kill the supervisor before it has cleaned up. The command gets the
+	 * default back before exec. */
+	signal(SIGPIPE, SIG_IGN);
+	r = supervisor_setup(spec, &step, &operand);
+	if (r == -ESRCH || supervisor_parent_died())
+		supervisor_abandon(spec);
 	if (r < 0) {
 		report_send(spec->report_fd, REPORT_SETUP_FAILED, step, -r,
 			    operand);
