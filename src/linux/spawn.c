@@ -877,6 +877,27 @@ static void fill_result(const struct report *rep, bool have,
 	}
 }
 
+/*
+ * Kill the whole tree. Killing PID 1 of the namespace does it at once.
+ * Without namespaces only the supervisor can find the tree: it is told as
+ * if paddock had died (SIGRTMIN), kills every descendant and exits; it
+ * gets a bounded time for that, then SIGKILL.
+ */
+static void kill_tree(struct paddock_child *c)
+{
+	if (!c->spec.direct) {
+		kill(c->supervisor, SIGKILL);
+		return;
+	}
+	kill(c->supervisor, SIGRTMIN);
+	for (int waited = 0; waited < 2000; waited += 10) {
+		if (waitpid(c->supervisor, NULL, WNOHANG | __WALL) != 0)
+			return;
+		usleep(10000);
+	}
+	kill(c->supervisor, SIGKILL);
+}
+
 int paddock_child_wait(paddock_child *c, struct paddock_result *ret)
 {
 	struct report rep;
@@ -884,9 +905,8 @@ int paddock_child_wait(paddock_child *c, struct paddock_result *ret)
 	bool timed_out = collect_reports(c, &rep, &have);
 	int status;
 
-	/* Killing PID 1 of the namespace kills the whole tree with it. */
 	if (timed_out)
-		kill(c->supervisor, SIGKILL);
+		kill_tree(c);
 	while (waitpid(c->supervisor, &status, 0) < 0 && errno == EINTR)
 		;
 	fill_result(&rep, have, ret);

@@ -99,6 +99,40 @@ except OSError as e:
 	fi
 }
 
+@test "namespace-free: a timeout kills the whole tree, not only the supervisor" {
+	ll_run -t 1 -- sh -c 'sleep 300 & echo $! > sub/bg; echo $$ > sub/sh; sleep 300'
+	assert_status 124
+	local pid
+	sleep 0.2
+	for pid in $(cat "$WS/sub/bg" "$WS/sub/sh"); do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -9 "$pid"
+			fail "process $pid outlived the timeout"
+		fi
+	done
+}
+
+@test "namespace-free: paddock killed with SIGKILL takes the tree with it" {
+	"$PADDOCK" run --isolation=landlock -- sh -c 'echo $$ > sub/sh; sleep 300' &
+	local paddock=$! pid="" i
+	for i in $(seq 50); do
+		[ -s "$WS/sub/sh" ] && break
+		sleep 0.1
+	done
+	pid=$(cat "$WS/sub/sh")
+	[ -n "$pid" ] || fail "the command never started"
+	kill -9 "$paddock"
+	wait "$paddock" || true
+	for i in $(seq 20); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"
+		fail "the command outlived paddock"
+	fi
+}
+
 @test "namespace-free: --deny-read is refused with 125" {
 	echo secret >"$OUTSIDE/key"
 	ll_run --deny-read "$OUTSIDE/key" -- sh -c 'cat "$1"; echo ran > sub/ran' sh "$OUTSIDE/key"
