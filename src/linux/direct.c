@@ -119,11 +119,16 @@ static int remove_entry(const char *path, const struct stat *st, int type,
 
 /* The command is dead by now: nothing races the walk, which does not
  * follow symbolic links nor cross mount points. */
+void direct_remove_scratch(const char *scratch)
+{
+	if (scratch)
+		nftw(scratch, remove_entry, 16,
+		     FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
 void direct_cleanup(struct sandbox_spec *spec)
 {
-	if (!spec->scratch)
-		return;
-	nftw(spec->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	direct_remove_scratch(spec->scratch);
 	free(spec->scratch);
 	spec->scratch = NULL;
 }

@@ -111,6 +111,7 @@ const char *direct_check(const struct paddock_policy *policy,
 int direct_prepare(struct sandbox_spec *spec, struct strv *env,
 		   struct paddock_error *err);
 void direct_cleanup(struct sandbox_spec *spec);
+void direct_remove_scratch(const char *scratch);
 int direct_supervisor_setup(void);
 /* Ask for SIGRTMIN when paddock dies and note it; see direct.c. */
 int supervisor_watch_parent(void);

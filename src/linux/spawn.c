@@ -225,14 +225,15 @@ static void install_forwarders(void)
 }
 
 /*
- * paddock is gone: kill the tree, then remove the placeholders, which
- * paddock would have removed. As PID 1 of the namespace, kill(-1) reaches
+ * paddock is gone: kill the tree, then remove what paddock would have
+ * removed (the placeholders; the private $TMPDIR without namespaces). As PID 1 of the namespace, kill(-1) reaches
  * every other process in it.
  */
 static _Noreturn void supervisor_abandon(const struct sandbox_spec *spec)
 {
 	if (spec->direct) {
 		direct_kill_tree();
+		direct_remove_scratch(spec->scratch);
 	} else {
 		kill(-1, SIGKILL);
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)

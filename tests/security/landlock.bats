@@ -112,8 +112,8 @@ except OSError as e:
 	done
 }
 
-@test "namespace-free: paddock killed with SIGKILL takes the tree with it" {
-	"$PADDOCK" run --isolation=landlock -- sh -c 'echo $$ > sub/sh; sleep 300' &
+@test "namespace-free: paddock killed with SIGKILL takes the tree and the private TMPDIR with it" {
+	"$PADDOCK" run --isolation=landlock -- sh -c 'echo "$TMPDIR" > sub/tmp; echo $$ > sub/sh; sleep 300' &
 	local paddock=$! pid="" i
 	for i in $(seq 50); do
 		[ -s "$WS/sub/sh" ] && break
@@ -131,6 +131,8 @@ except OSError as e:
 		kill -9 "$pid"
 		fail "the command outlived paddock"
 	fi
+	# The supervisor removes the private $TMPDIR, as paddock would have.
+	assert_absent "$(cat "$WS/sub/tmp")"
 }
 
 @test "namespace-free: --deny-read is refused with 125" {
