@@ -129,6 +129,10 @@ Cutting these without weakening anything (placeholders only where a name
 is missing and matters, fewer stat calls, a cached filter) is the work of
 the performance issue; the target there is half of bubblewrap's time.
 
+Start-up is one figure among several: `bench/run` also measures
+spawn-heavy, file-heavy and build workloads and memory against more peers,
+in [benchmarks.md](benchmarks.md).
+
 The numbers below come from one run of `bench/startup.sh` (`make bench`) on
 the machine described; they are not a promise for other machines. Run it
 again to measure yours.
