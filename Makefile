@@ -9,7 +9,7 @@ PREFIX ?=
 
 FORMAT_DIRS := $(wildcard include src tests bench)
 
-.PHONY: all deps build demo check sanitize bench format install clean
+.PHONY: all deps build demo check sanitize bench format install clean bench-all
 
 all: build
 
