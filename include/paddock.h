@@ -207,6 +207,12 @@ PADDOCK_API int paddock_policy_add_deny_read(paddock_policy *policy,
  * namespace-free mode none can be blocked). The path must exist. */
 PADDOCK_API int paddock_policy_allow_unix_socket(paddock_policy *policy,
 						 const char *path);
+/* Let the command create user namespaces (default false): what nested
+ * sandboxes such as bubblewrap, or a nested paddock in full isolation,
+ * need. Off, seccomp refuses them, since a user namespace hands the command
+ * every capability over new namespaces, a large kernel attack surface. */
+PADDOCK_API int paddock_policy_set_nested_userns(paddock_policy *policy,
+						 bool allow);
 PADDOCK_API int paddock_policy_set_network(paddock_policy *policy,
 					   enum paddock_network network);
 PADDOCK_API int paddock_policy_set_isolation(paddock_policy *policy,
@@ -240,7 +246,7 @@ PADDOCK_API size_t paddock_policy_protected_names(const paddock_policy *policy,
  *     # comment
  *     cd PATH          sandbox MODE     write PATH      protect NAME
  *     deny-read PATH   network MODE     no-tmp          timeout SECONDS
- *     isolation MODE   allow-unix-socket PATH
+ *     isolation MODE   allow-unix-socket PATH            allow-userns
  *
  * Blank lines and lines starting with '#' are ignored. A value is the rest
  * of the line with surrounding blanks removed, so paths may contain spaces.

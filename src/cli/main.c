@@ -18,6 +18,7 @@ static const char usage[] =
 	"  -n, --network MODE    off | on   (default: off)\n"
 	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
 	"      --isolation MODE  auto | namespaces | landlock   (default: auto)\n"
+	"      --allow-userns    let the command create user namespaces (nested sandboxes)\n"
 	"  -t, --timeout SECS    kill the whole tree after SECS seconds\n"
 	"  -p, --profile FILE    read options from a profile file\n"
 	"  -v, --verbose         say what is enforced (twice: more)\n"

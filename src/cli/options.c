@@ -18,6 +18,7 @@ enum {
 	OPT_NO_TMP,
 	OPT_ISOLATION,
 	OPT_ALLOW_UNIX_SOCKET,
+	OPT_ALLOW_USERNS,
 };
 
 static const struct option options[] = {
@@ -30,6 +31,7 @@ static const struct option options[] = {
 	{ "no-tmp", no_argument, NULL, OPT_NO_TMP },
 	{ "isolation", required_argument, NULL, OPT_ISOLATION },
 	{ "allow-unix-socket", required_argument, NULL, OPT_ALLOW_UNIX_SOCKET },
+	{ "allow-userns", no_argument, NULL, OPT_ALLOW_USERNS },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -90,6 +92,8 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 			return bad_value("--isolation", arg,
 					 "auto, namespaces or landlock");
 		return paddock_policy_set_isolation(policy, iso);
+	case OPT_ALLOW_USERNS:
+		return paddock_policy_set_nested_userns(policy, true);
 	case OPT_NO_TMP:
 		return paddock_policy_set_tmp_writable(policy, false);
 	case 't':

@@ -30,6 +30,7 @@ struct paddock_policy {
 	enum paddock_network network;
 	enum paddock_isolation isolation;
 	bool tmp_writable;
+	bool nested_userns;
 	bool inherit_env;
 	struct strv env;
 	unsigned long timeout_ms;

@@ -194,6 +194,12 @@ int paddock_policy_allow_unix_socket(paddock_policy *p, const char *path)
 	return strv_push(&p->allowed_sockets, path);
 }
 
+int paddock_policy_set_nested_userns(paddock_policy *p, bool allow)
+{
+	p->nested_userns = allow;
+	return 0;
+}
+
 int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)
 {
 	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON)

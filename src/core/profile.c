@@ -28,6 +28,7 @@ enum directive {
 	DIR_TIMEOUT,
 	DIR_ISOLATION,
 	DIR_ALLOW_UNIX_SOCKET,
+	DIR_ALLOW_USERNS,
 };
 
 static const struct {
@@ -45,6 +46,7 @@ static const struct {
 	{ "timeout", DIR_TIMEOUT, true },
 	{ "isolation", DIR_ISOLATION, true },
 	{ "allow-unix-socket", DIR_ALLOW_UNIX_SOCKET, true },
+	{ "allow-userns", DIR_ALLOW_USERNS, false },
 };
 
 struct line_ctx {
@@ -153,6 +155,8 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 				c, EINVAL,
 				"isolation must be auto, namespaces or landlock");
 		return paddock_policy_set_isolation(p, iso);
+	case DIR_ALLOW_USERNS:
+		return paddock_policy_set_nested_userns(p, true);
 	case DIR_NO_TMP:
 		return paddock_policy_set_tmp_writable(p, false);
 	case DIR_TIMEOUT:

@@ -83,7 +83,12 @@ static struct ruleset_attr ruleset_for(const struct sandbox_spec *spec)
 {
 	struct ruleset_attr attr = { 0 };
 
-	if (spec->plan->confine_writes)
+	/* A Landlock domain with file-system rules forbids every mount, so a
+	 * nested sandbox could not build its view: when the user allows
+	 * nested user namespaces, full isolation keeps the mounts as its only
+	 * write layer (and says so). */
+	if (spec->plan->confine_writes &&
+	    (spec->direct || !spec->nested_userns))
 		attr.handled_access_fs = WRITE_RIGHTS;
 	/* Without a network namespace, "off" must also stop TCP here; with
 	 * one, the private loopback must keep working, so TCP is left to the

@@ -49,6 +49,7 @@ struct sandbox_spec {
 	int report_fd; /* write end */
 	int landlock_abi; /* probed by the parent; <= 0: none */
 	bool direct; /* the namespace-free mode */
+	bool nested_userns; /* the command may create user namespaces */
 	char **host_sockets; /* to cover, NULL-terminated; full isolation */
 	struct placeholders *placeholders; /* removed by the supervisor if
 					    * paddock dies */

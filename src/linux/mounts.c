@@ -368,11 +368,19 @@ static const char *const proc_covers[] = {
 	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", NULL,
 };
 
-static int build_proc(const struct step_failure *f)
+static int build_proc(const struct sandbox_spec *spec,
+		      const struct step_failure *f)
 {
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
 		return fail(f, PADDOCK_STEP_PROC, "/proc");
+	/* The kernel refuses a fresh /proc where any part of the current one
+	 * is covered, so the covers would stop a nested sandbox. Only uid 0
+	 * needs them (to others these files are read-only by permission),
+	 * so with nested user namespaces allowed they are kept for root
+	 * alone. */
+	if (spec->uid != 0 && spec->nested_userns)
+		return 0;
 	for (size_t i = 0; proc_covers[i]; i++) {
 		int r = bind_readonly(proc_covers[i]);
 
@@ -508,5 +516,5 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 		return r;
 
 	/* A /proc that shows only the sandbox's own PID namespace. */
-	return build_proc(&f);
+	return build_proc(spec, &f);
 }

@@ -480,6 +480,9 @@ static void log_enforcement(const struct paddock_policy *policy,
 			? "on (the host's network)"
 		: direct ? "off (no inet socket at all, loopback included)"
 			 : "off (a private loopback only)");
+	if (policy->nested_userns && !direct && plan->confine_writes)
+		log_msg(policy, PADDOCK_LOG_WARNING,
+			"--allow-userns: Landlock's file-system layer is off, since it forbids the mounts a nested sandbox makes; the mount namespace alone confines writes");
 	log_msg(policy, PADDOCK_LOG_INFO,
 		"capabilities: none; no_new_privs; seccomp policy of docs/security.md%s",
 		direct || plan->confine_writes
@@ -534,6 +537,7 @@ static int prepare_spec(const struct paddock_policy *policy,
 
 	spec->plan = &c->plan;
 	spec->direct = direct;
+	spec->nested_userns = policy->nested_userns;
 	spec->new_net = policy->network == PADDOCK_NETWORK_OFF;
 	spec->landlock_abi = c->landlock_abi;
 	spec->uid = geteuid();
@@ -577,6 +581,7 @@ static int prepare_spec(const struct paddock_policy *policy,
 
 	r = seccomp_build(
 		&(struct seccomp_options){
+			.allow_userns = policy->nested_userns,
 			.deny_inet = direct && spec->new_net,
 		},
 		&spec->seccomp);

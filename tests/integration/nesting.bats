@@ -43,3 +43,32 @@ load helpers
 	[ "$(cat sub/in.txt)" = in ]
 	[ ! -e "$OUTSIDE/out.txt" ] || fail "paddock inside bwrap wrote outside"
 }
+
+# With --allow-userns a nested sandbox gets its namespaces back. For root the
+# kernel (5.12+) refuses to map uid 0 into a new namespace without
+# CAP_SETFCAP, which the sandbox drops, so these run unprivileged only.
+@test "with --allow-userns, paddock inside paddock keeps full isolation (unprivileged)" {
+	[ "$(id -u)" -ne 0 ] || skip "root's nested uid 0 map needs CAP_SETFCAP, which the sandbox drops"
+	run --separate-stderr "$PADDOCK" run --allow-userns -- "$PADDOCK" run -- \
+		sh -c "echo in > in.txt; echo out > '$OUTSIDE/out.txt'; exit 0"
+
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[[ "$stderr" == *"Landlock's file-system layer is off"* ]] ||
+		fail "the outer sandbox did not say what --allow-userns drops: $stderr"
+	[[ "$stderr" != *"using Landlock without namespaces"* ]] ||
+		fail "the inner paddock fell back: $stderr"
+	[ "$(cat in.txt)" = in ]
+	[ ! -e "$OUTSIDE/out.txt" ] || fail "the nested sandbox wrote outside"
+}
+
+@test "with --allow-userns, bubblewrap runs inside paddock (unprivileged); without it, it cannot" {
+	command -v bwrap >/dev/null || skip "bubblewrap is not installed"
+	[ "$(id -u)" -ne 0 ] || skip "root's nested uid 0 map needs CAP_SETFCAP, which the sandbox drops"
+	run "$PADDOCK" run -- bwrap --ro-bind / / --dev /dev --proc /proc \
+		--unshare-user --unshare-pid true
+	[ "$status" -ne 0 ] || fail "bubblewrap created a user namespace without --allow-userns"
+
+	run "$PADDOCK" run --allow-userns -- bwrap --ro-bind / / --dev /dev \
+		--proc /proc --unshare-user --unshare-pid true
+	[ "$status" -eq 0 ] || fail "status $status: $output"
+}
