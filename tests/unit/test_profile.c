@@ -208,6 +208,44 @@ static void timeout_sets_milliseconds(void **state)
 	assert_int_equal(ms, 2500);
 }
 
+static void isolation_sets_isolation(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->p->isolation, PADDOCK_ISOLATION_AUTO);
+	assert_int_equal(parse(f, "isolation landlock\n"), 0);
+	assert_int_equal(f->p->isolation, PADDOCK_ISOLATION_LANDLOCK);
+	assert_int_equal(parse(f, "isolation namespaces\n"), 0);
+	assert_int_equal(f->p->isolation, PADDOCK_ISOLATION_NAMESPACES);
+	assert_int_equal(parse(f, "# ok\nisolation chroot\n"), -EINVAL);
+	assert_line_error(f, EINVAL, 2);
+	assert_int_equal(f->p->isolation, PADDOCK_ISOLATION_NAMESPACES);
+}
+
+static void allow_unix_socket_adds_path_from_base(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "allow-unix-socket run/agent.sock\n"), 0);
+	assert_int_equal(f->p->allowed_sockets.len, 1);
+	assert_string_equal(f->p->allowed_sockets.items[0],
+			    BASE "/run/agent.sock");
+	assert_int_equal(parse(f, "allow-unix-socket\n"), -EINVAL);
+	assert_line_error(f, EINVAL, 1);
+}
+
+static void allow_userns_takes_no_value(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_false(f->p->nested_userns);
+	assert_int_equal(parse(f, "allow-userns yes\n"), -EINVAL);
+	assert_line_error(f, EINVAL, 1);
+	assert_false(f->p->nested_userns);
+	assert_int_equal(parse(f, "allow-userns\n"), 0);
+	assert_true(f->p->nested_userns);
+}
+
 static void blanks_comments_and_crlf_are_ignored(void **state)
 {
 	struct fixture *f = *state;
@@ -684,6 +722,9 @@ int main(void)
 		T(network_sets_network),
 		T(no_tmp_clears_tmp_writable),
 		T(timeout_sets_milliseconds),
+		T(isolation_sets_isolation),
+		T(allow_unix_socket_adds_path_from_base),
+		T(allow_userns_takes_no_value),
 		T(blanks_comments_and_crlf_are_ignored),
 		T(value_keeps_inner_spaces),
 		T(relative_paths_are_taken_from_base),
