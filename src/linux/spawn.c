@@ -4,17 +4,21 @@
  *
  *   paddock (the caller)  resolves the policy, reserves missing protected
  *        |                names, builds the seccomp filter, then clones:
- *   supervisor            PID 1 of new user, mount, PID, IPC (and, with the
- *        |                network off, network) namespaces. It writes its
- *        |                uid/gid maps, builds the mounts, brings up the
- *        |                loopback, then forks the command, forwards signals
- *        |                to it, reaps orphans and reports its status.
- *   command               drops every capability, sets no_new_privs,
- *                         installs the seccomp filter and execs.
+ *   supervisor            in full isolation, PID 1 of new user, mount, PID,
+ *        |                IPC (and, with the network off, network)
+ *        |                namespaces: it writes its uid/gid maps and builds
+ *        |                the mounts; in the namespace-free mode, a child
+ *        |                subreaper. It reports that the sandbox is built,
+ *        |                forks the command, forwards signals to it, reaps
+ *        |                orphans and reports the command's status.
+ *   command               sets no_new_privs, applies Landlock, drops every
+ *                         capability, installs the seccomp filter and execs.
  *
- * When the supervisor exits, the kernel kills everything left in the PID
- * namespace; when paddock dies, PR_SET_PDEATHSIG kills the supervisor. So
- * no process of the tree outlives the run.
+ * No process of the tree outlives the run: when the supervisor exits, the
+ * kernel kills everything left in the PID namespace (without namespaces the
+ * supervisor kills every descendant itself); when paddock dies, the
+ * supervisor hears of it (a parent-death signal), kills the tree and
+ * removes what paddock would have removed.
  */
 #include <errno.h>
 #include <fcntl.h>
