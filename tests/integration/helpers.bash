@@ -16,19 +16,7 @@
 source "$BATS_TEST_DIRNAME/../lib/common.bash"
 
 common_setup() {
-	local base_parent="${PADDOCK_TEST_BASE:-$HOME}"
-
-	[ -d "$base_parent" ] && [ -w "$base_parent" ] ||
-		fail "test base '$base_parent' is not a writable directory; set PADDOCK_TEST_BASE"
-	base_parent=$(cd "$base_parent" && pwd -P)
-	if path_is_under "$base_parent" /tmp ||
-		{ [ -n "${TMPDIR:-}" ] && path_is_under "$base_parent" "$TMPDIR"; }; then
-		fail "test base '$base_parent' is under a temporary directory, which the sandbox may write; set PADDOCK_TEST_BASE elsewhere"
-	fi
-	BASE=$(mktemp -d "$base_parent/paddock-test.XXXXXX")
-	WS="$BASE/ws"
-	OUTSIDE="$BASE/outside"
-	mkdir "$WS" "$OUTSIDE"
+	make_test_base paddock-test
 	cd "$WS"
 	# A marker unique to this test, for files in /tmp and for pgrep.
 	MARK="paddock-it-$$-$RANDOM-$BATS_TEST_NUMBER"
@@ -36,10 +24,7 @@ common_setup() {
 
 common_teardown() {
 	cd /
-	if [ -n "${BASE:-}" ] && [ -d "$BASE" ]; then
-		chmod -R u+rwX "$BASE" 2>/dev/null || true
-		rm -rf "$BASE"
-	fi
+	remove_test_base
 	rm -f /tmp/"$MARK"*
 }
 

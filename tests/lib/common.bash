@@ -93,3 +93,31 @@ wait_for_file() {
 	done
 	[ -e "$1" ] || fail "timed out waiting for $1"
 }
+
+# Create this test's $BASE with $WS and $OUTSIDE in it, named PREFIX.XXXXXX
+# under $PADDOCK_TEST_BASE (default $HOME), never under a temporary
+# directory: the sandbox may write there, which would hide a write that
+# should have been refused.
+make_test_base() {
+	local base_parent="${PADDOCK_TEST_BASE:-$HOME}"
+
+	[ -d "$base_parent" ] && [ -w "$base_parent" ] ||
+		fail "test base '$base_parent' is not a writable directory; set PADDOCK_TEST_BASE"
+	base_parent=$(cd "$base_parent" && pwd -P)
+	if path_is_under "$base_parent" /tmp ||
+		{ [ -n "${TMPDIR:-}" ] && path_is_under "$base_parent" "$TMPDIR"; }; then
+		fail "test base '$base_parent' is under a temporary directory, which the sandbox may write; set PADDOCK_TEST_BASE elsewhere"
+	fi
+	BASE=$(mktemp -d "$base_parent/$1.XXXXXX")
+	WS="$BASE/ws"
+	OUTSIDE="$BASE/outside"
+	mkdir "$WS" "$OUTSIDE"
+}
+
+# Remove $BASE, whatever modes the test left in it.
+remove_test_base() {
+	if [ -n "${BASE:-}" ] && [ -d "$BASE" ]; then
+		chmod -R u+rwX "$BASE" 2>/dev/null || true
+		rm -rf "$BASE"
+	fi
+}

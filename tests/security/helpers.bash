@@ -23,20 +23,9 @@ PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=$(command -v python3 || true)
 
 common_setup() {
-	local base_parent="${PADDOCK_TEST_BASE:-$HOME}"
-
-	[ -d "$base_parent" ] && [ -w "$base_parent" ] ||
-		fail "test base '$base_parent' is not a writable directory; set PADDOCK_TEST_BASE"
-	base_parent=$(cd "$base_parent" && pwd -P)
-	if path_is_under "$base_parent" /tmp ||
-		{ [ -n "${TMPDIR:-}" ] && path_is_under "$base_parent" "$TMPDIR"; }; then
-		fail "test base '$base_parent' is under a temporary directory, which the sandbox may write; set PADDOCK_TEST_BASE elsewhere"
-	fi
-	BASE=$(mktemp -d "$base_parent/paddock-sec.XXXXXX")
-	WS="$BASE/ws"
-	OUTSIDE="$BASE/outside"
+	make_test_base paddock-sec
 	BIN="$BASE/bin"
-	mkdir "$WS" "$OUTSIDE" "$BIN"
+	mkdir "$BIN"
 	chmod 755 "$BASE"
 	echo original >"$OUTSIDE/file"
 	cd "$WS"
@@ -51,10 +40,7 @@ common_teardown() {
 		kill -9 "$pid" 2>/dev/null || true
 	done
 	cd /
-	if [ -n "${BASE:-}" ] && [ -d "$BASE" ]; then
-		chmod -R u+rwX "$BASE" 2>/dev/null || true
-		rm -rf "$BASE"
-	fi
+	remove_test_base
 	rm -rf /tmp/"$MARK"*
 }
 
