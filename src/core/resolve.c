@@ -87,11 +87,12 @@ int git_pointer_target(const char *file, const char *base, char **ret)
 	return canonical_from(base, target, ret);
 }
 
+/* st: what lstat found at path, when the caller has it; NULL otherwise. */
 static int add_protected(struct plan *plan, char *path, bool missing,
-			 bool git_target)
+			 bool git_target, const struct stat *st)
 {
 	struct plan_protected *items;
-	struct stat st;
+	struct stat own;
 
 	if (!path)
 		return -ENOMEM;
@@ -110,9 +111,11 @@ static int add_protected(struct plan *plan, char *path, bool missing,
 	items[plan->n_protected] = (struct plan_protected){
 		.path = path, .missing = missing, .git_target = git_target
 	};
-	if (!missing && lstat(path, &st) == 0) {
-		items[plan->n_protected].dev = st.st_dev;
-		items[plan->n_protected].ino = st.st_ino;
+	if (!missing && !st && lstat(path, &own) == 0)
+		st = &own;
+	if (!missing && st) {
+		items[plan->n_protected].dev = st->st_dev;
+		items[plan->n_protected].ino = st->st_ino;
 	}
 	plan->n_protected++;
 	plan->protected = items;
@@ -148,12 +151,12 @@ static int protect_git_pointer(const struct paddock_policy *policy,
 	    canonical_from(gitdir, buf, &common) < 0)
 		common = NULL;
 	free(common_file);
-	r = add_protected(plan, gitdir, false, true);
+	r = add_protected(plan, gitdir, false, true, NULL);
 	if (r < 0 || !common) {
 		free(common);
 		return r;
 	}
-	return add_protected(plan, common, false, true);
+	return add_protected(plan, common, false, true, NULL);
 }
 
 static int protect_names_in_root(const struct paddock_policy *policy,
@@ -175,7 +178,7 @@ static int protect_names_in_root(const struct paddock_policy *policy,
 				free(path);
 				return r;
 			}
-			r = add_protected(plan, path, true, false);
+			r = add_protected(plan, path, true, false, NULL);
 		} else if (S_ISLNK(st.st_mode)) {
 			r = error_set(
 				err, PADDOCK_STEP_PROTECTED_NAME, ELOOP, path,
@@ -185,11 +188,12 @@ static int protect_names_in_root(const struct paddock_policy *policy,
 		} else if (S_ISREG(st.st_mode) && strcmp(name, ".git") == 0) {
 			r = protect_git_pointer(policy, plan, root, path);
 			if (r >= 0)
-				r = add_protected(plan, path, false, false);
+				r = add_protected(plan, path, false, false,
+						  &st);
 			else
 				free(path);
 		} else {
-			r = add_protected(plan, path, false, false);
+			r = add_protected(plan, path, false, false, &st);
 		}
 		if (r < 0)
 			return r;
