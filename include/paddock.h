@@ -123,6 +123,7 @@ enum paddock_step {
 	PADDOCK_STEP_SECCOMP, /* building or loading the filter */
 	PADDOCK_STEP_CHDIR, /* entering the working directory */
 	PADDOCK_STEP_SPAWN, /* forking, pipes, the supervisor */
+	PADDOCK_STEP_SESSION, /* reaching or serving a warm session */
 };
 
 struct paddock_error {
@@ -286,6 +287,72 @@ PADDOCK_API int paddock_child_signal(const paddock_child *child, int sig);
  * which case the tree has been killed. */
 PADDOCK_API int paddock_child_wait(paddock_child *child,
 				   struct paddock_result *ret);
+
+/*
+ * Warm sessions. An agent harness that runs many commands under one policy
+ * opens a session once: paddock resolves the policy, reserves the protected
+ * names and builds the sandbox's user and mount namespaces a single time.
+ * Each command then starts in a fresh process tree with its own PID, mount,
+ * IPC and (network off) network namespaces, a /proc of its own, Landlock,
+ * seccomp and no capabilities, exactly as a cold start; no process
+ * survives from one command to the next, and commands of one session
+ * cannot see or signal each other. A command's stdin, stdout and stderr
+ * are its caller's, its environment is its caller's unless the session's
+ * policy sets one, and its working directory is the workspace.
+ *
+ * The session ends when paddock_session_close() is called, when a client
+ * asks (paddock_session_stop), or when the process that opened it exits:
+ * every running command's tree is then killed and the placeholders are
+ * removed. Host sockets bound after the session started are covered for
+ * the commands started after them, as in a cold start.
+ */
+typedef struct paddock_session paddock_session;
+
+/* Open a session for the policy. When socket_path is not NULL, the session
+ * also listens there (mode 0600; only the same user is admitted, and the
+ * socket is unreachable from inside the sandbox) for
+ * paddock_session_run() from other processes; an existing socket nobody
+ * listens on is replaced, any other file is an error (-EEXIST). Failures
+ * are those of paddock_spawn(), plus PADDOCK_STEP_SESSION. */
+PADDOCK_API int paddock_session_open(const paddock_policy *policy,
+				     const char *socket_path,
+				     paddock_session **ret,
+				     struct paddock_error *err);
+
+/* Start argv in the session; the child is waited for with
+ * paddock_child_wait() as after paddock_spawn(). timeout_ms 0 means the
+ * session policy's timeout. */
+PADDOCK_API int paddock_session_spawn(paddock_session *session,
+				      const char *const *argv,
+				      unsigned long timeout_ms,
+				      paddock_child **ret,
+				      struct paddock_error *err);
+
+/* The same, from any process of the session's user, through the socket
+ * the session listens on. */
+PADDOCK_API int paddock_session_run(const char *socket_path,
+				    const char *const *argv,
+				    unsigned long timeout_ms,
+				    paddock_child **ret,
+				    struct paddock_error *err);
+
+/* Ask the session listening on socket_path to end; returns once it has. */
+PADDOCK_API int paddock_session_stop(const char *socket_path,
+				     struct paddock_error *err);
+
+/* Block until the session ends (asked by a client) and return 0, or
+ * -EINTR when a signal arrived first. */
+PADDOCK_API int paddock_session_wait(paddock_session *session);
+
+/* A descriptor that polls readable or hung up once the session has ended,
+ * for an event loop; then call paddock_session_wait(), which returns at
+ * once. */
+PADDOCK_API int paddock_session_fd(const paddock_session *session);
+
+/* End the session if it is still running (killing the commands still in
+ * it), remove its socket and placeholders, and free it. NULL is
+ * accepted. */
+PADDOCK_API void paddock_session_close(paddock_session *session);
 
 /* What this machine can enforce. */
 struct paddock_probe {

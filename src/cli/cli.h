@@ -2,6 +2,8 @@
 #ifndef PADDOCK_CLI_H
 #define PADDOCK_CLI_H
 
+#include <stdbool.h>
+
 #include "paddock.h"
 
 /* Exit codes of paddock itself, after env(1) and timeout(1). */
@@ -17,11 +19,25 @@ enum {
 void cli_usage(FILE *out);
 int cli_run(int argc, char **argv);
 
-/* Apply the options of `paddock run` (argv[0] is "run") to the policy.
- * Returns the index of the command in argv; 0 when --help was printed;
- * -1 after saying what was wrong. */
+struct cli_run_options {
+	bool for_session; /* in: parsing `paddock session` (one operand, the
+			   * socket), not `paddock run` (a command) */
+	int verbosity; /* out: the number of -v */
+	const char *session; /* out: --session SOCKET, or NULL */
+};
+
+/* Apply the options of `paddock run` or `paddock session` (argv[0] is the
+ * subcommand) to the policy. Returns the index of the command (or socket)
+ * in argv; 0 when --help was printed; -1 after saying what was wrong. */
 int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
-			  int *verbosity);
+			  struct cli_run_options *opts);
+int cli_session(int argc, char **argv);
+/* The log callback of the CLI: "paddock: " and the message on stderr. */
+void cli_log_to_stderr(enum paddock_log_level level, const char *message,
+		       void *userdata);
+/* The exit status for a command's result, after saying why when paddock
+ * or the command's start failed; timeout_ms 0 when unknown. */
+int cli_exit_code(const struct paddock_result *res, unsigned long timeout_ms);
 int cli_check(int argc, char **argv);
 
 /* Print "paddock: " and the formatted message on stderr. */

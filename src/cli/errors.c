@@ -26,6 +26,7 @@ static const char *const verbs[] = {
 	[PADDOCK_STEP_SECCOMP] = "install the seccomp filter",
 	[PADDOCK_STEP_CHDIR] = "enter the working directory",
 	[PADDOCK_STEP_SPAWN] = "start the sandbox",
+	[PADDOCK_STEP_SESSION] = "use the session",
 };
 
 /* Whether this process already runs under a seccomp filter. */

@@ -23,6 +23,13 @@ static const char usage[] =
 	"  -p, --profile FILE    read options from a profile file\n"
 	"  -v, --verbose         say what is enforced (twice: more)\n"
 	"\n"
+	"      --session SOCKET  run in the warm session listening on SOCKET (only\n"
+	"                        -t and -v may be given with it)\n"
+	"\n"
+	"       paddock session [OPTIONS] SOCKET\n"
+	"                               open a warm session with the options of run;\n"
+	"                               it lasts until SIGINT, SIGTERM or --stop\n"
+	"       paddock session --stop SOCKET\n"
 	"       paddock check           say what this machine can enforce, and how\n"
 	"       paddock --help | --version\n"
 	"\n"
@@ -56,6 +63,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cli_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "session") == 0)
+		return cli_session(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cli_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -19,6 +19,7 @@ enum {
 	OPT_ISOLATION,
 	OPT_ALLOW_UNIX_SOCKET,
 	OPT_ALLOW_USERNS,
+	OPT_SESSION,
 };
 
 static const struct option options[] = {
@@ -33,6 +34,7 @@ static const struct option options[] = {
 	{ "allow-unix-socket", required_argument, NULL, OPT_ALLOW_UNIX_SOCKET },
 	{ "allow-userns", no_argument, NULL, OPT_ALLOW_USERNS },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -48,7 +50,7 @@ static int bad_value(const char *option, const char *value, const char *want)
 /* Apply one option to the policy; returns 0 or a negative errno after
  * saying what was wrong. */
 static int apply_option(paddock_policy *policy, int opt, const char *arg,
-			int *verbosity)
+			struct cli_run_options *opts)
 {
 	struct paddock_error err = { 0 };
 	enum paddock_mode mode;
@@ -107,7 +109,10 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 			cli_report_error(&err, r);
 		return r;
 	case 'v':
-		(*verbosity)++;
+		opts->verbosity++;
+		return 0;
+	case OPT_SESSION:
+		opts->session = arg;
 		return 0;
 	}
 	if (r == -EINVAL)
@@ -118,10 +123,58 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 	return r;
 }
 
-int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
-			  int *verbosity)
+static const char *long_name(int opt)
 {
-	int opt;
+	for (size_t i = 0; options[i].name; i++) {
+		if (options[i].val == opt)
+			return options[i].name;
+	}
+	return "?";
+}
+
+/* A command of a session runs under the session's policy: an option that
+ * would change it is refused rather than silently ignored. */
+static bool check_session_options(const struct cli_run_options *opts,
+				  int first_policy_option)
+{
+	if (!opts->session || !first_policy_option)
+		return true;
+	cli_say("--%s cannot be combined with --session: a command in a session runs under the session's policy",
+		long_name(first_policy_option));
+	fputs("hint: give policy options to 'paddock session' when opening it\n",
+	      stderr);
+	return false;
+}
+
+/* After the options: the command, or for `paddock session` the socket. */
+static int check_operands(const struct cli_run_options *opts, int argc,
+			  char **argv)
+{
+	if (opts->for_session) {
+		if (opts->session) {
+			cli_say("--session belongs to 'paddock run'");
+			return -1;
+		}
+		if (optind + 1 == argc)
+			return optind;
+		cli_say(optind >= argc ? "no socket given"
+				       : "one socket path only");
+		fputs("hint: paddock session [OPTIONS] SOCKET\n", stderr);
+		return -1;
+	}
+	if (optind >= argc) {
+		cli_say("no command given");
+		fputs("hint: paddock run [OPTIONS] [--] COMMAND [ARG]...\n",
+		      stderr);
+		return -1;
+	}
+	return optind;
+}
+
+int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
+			  struct cli_run_options *opts)
+{
+	int opt, first_policy_option = 0;
 
 	opterr = 0;
 	/* 0, not 1: glibc then also forgets its position in the previous
@@ -142,14 +195,13 @@ int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
 			fputs("hint: see 'paddock --help'\n", stderr);
 			return -1;
 		}
-		if (apply_option(policy, opt, optarg, verbosity) < 0)
+		if (apply_option(policy, opt, optarg, opts) < 0)
 			return -1;
+		if (!first_policy_option && opt != 'v' && opt != 't' &&
+		    opt != OPT_SESSION)
+			first_policy_option = opt;
 	}
-	if (optind >= argc) {
-		cli_say("no command given");
-		fputs("hint: paddock run [OPTIONS] [--] COMMAND [ARG]...\n",
-		      stderr);
+	if (!check_session_options(opts, first_policy_option))
 		return -1;
-	}
-	return optind;
+	return check_operands(opts, argc, argv);
 }

@@ -24,6 +24,7 @@ static const char *const step_names[] = {
 	[PADDOCK_STEP_SECCOMP] = "seccomp",
 	[PADDOCK_STEP_CHDIR] = "working directory",
 	[PADDOCK_STEP_SPAWN] = "spawn",
+	[PADDOCK_STEP_SESSION] = "session",
 };
 
 const char *paddock_step_name(enum paddock_step step)

@@ -5,6 +5,7 @@
 
 #include <linux/filter.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "../core/resolve.h"
 
@@ -20,6 +21,7 @@ enum report_type {
 	REPORT_SETUP_FAILED, /* step, code, operand */
 	REPORT_EXEC_FAILED, /* code */
 	REPORT_EXIT, /* code = the command's wait status */
+	REPORT_TIMED_OUT, /* a session's server killed the tree on timeout */
 };
 
 #define REPORT_OPERAND_MAX 3968
@@ -54,7 +56,53 @@ struct sandbox_spec {
 	struct placeholders *placeholders; /* removed by the supervisor if
 					    * paddock dies */
 	char *scratch; /* its private $TMPDIR, or NULL */
+	bool session; /* a session's view: /proc, /dev/shm and /dev/pts are
+		       * mounted for each command */
+	bool session_command; /* a command's supervisor in a session */
 };
+
+/*
+ * One run, from paddock_spawn() to paddock_child_wait(); also a session
+ * being opened (launch is then the session's server) and a command started
+ * in a session (supervisor is 0: the session's server is its parent, and
+ * report_fd the connection to it).
+ */
+struct paddock_child {
+	pid_t supervisor;
+	int report_fd;
+	unsigned long timeout_ms;
+	struct timespec started;
+	struct plan plan;
+	struct placeholders *placeholders;
+	int landlock_abi;
+	struct strv
+		env; /* the command's environment, when paddock changes it */
+	struct sandbox_spec spec;
+	/* Starts what the spec describes and waits for its first report. */
+	int (*launch)(struct paddock_child *c, struct paddock_error *err);
+	void *launch_data;
+};
+
+/* Resolve the policy into c->plan, choose the isolation, prepare c->spec
+ * for argv (NULL for a session) and call c->launch. */
+int spawn_start(const struct paddock_policy *policy, struct paddock_child *c,
+		const char *const *argv, struct paddock_error *err);
+/* The candidates for argv[0] and the /bin/sh fallback, into spec. */
+int spawn_prepare_command(struct sandbox_spec *spec, const char *const *argv,
+			  char *const *envp);
+/* Start the supervisor of c->spec (cloned with the namespaces it needs) and
+ * wait for its first report. */
+int spawn_supervisor(struct paddock_child *c, struct paddock_error *err);
+/* Read the supervisor's first frame: 0 when the sandbox is built. */
+int spawn_wait_ready(struct paddock_child *c, struct paddock_error *err);
+/* Free c and everything it holds, releasing the placeholders. */
+void spawn_child_free(struct paddock_child *c);
+/* Map only the caller's own uid and gid in a new user namespace. */
+int spawn_write_id_maps(uid_t uid, gid_t gid);
+/* Pass a signal to a command of a session, through its connection. */
+int session_child_signal(const struct paddock_child *c, int sig);
+/* The supervisor of one command; see spawn.c. */
+_Noreturn void supervisor_main(const struct sandbox_spec *spec);
 
 /* Send one frame; used from the sandbox's processes only. */
 void report_send(int fd, enum report_type type, enum paddock_step step,
@@ -64,6 +112,11 @@ void report_send(int fd, enum report_type type, enum paddock_step step,
  * returns -errno and sets *ret_step and *ret_operand. */
 int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 		 const char **ret_operand);
+
+/* For a command of a session, in its new mount namespace: a /proc of its
+ * own PID namespace, and a fresh /dev/shm and /dev/pts. */
+int mounts_build_command(const struct sandbox_spec *spec,
+			 enum paddock_step *ret_step, const char **ret_operand);
 
 /* Bring up the loopback interface of the new network namespace. */
 int net_loopback_up(void);

@@ -515,6 +515,30 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 	if (r < 0)
 		return r;
 
-	/* A /proc that shows only the sandbox's own PID namespace. */
-	return build_proc(spec, &f);
+	/* A /proc that shows only the sandbox's own PID namespace; a
+	 * session has none: each of its commands mounts its own. */
+	return spec->session ? 0 : build_proc(spec, &f);
+}
+
+/*
+ * A command of a session shares the session's mounts but has its own PID
+ * namespace, hence its own /proc; and, as in a cold start, a /dev/shm and
+ * pseudo-terminals that no other command sees. The namespace is a private
+ * copy of the session's, so these mounts stay the command's.
+ */
+int mounts_build_command(const struct sandbox_spec *spec,
+			 enum paddock_step *ret_step, const char **ret_operand)
+{
+	const struct step_failure f = { ret_step, ret_operand };
+	int r = build_proc(spec, &f);
+
+	if (r < 0 || !spec->plan->confine_writes)
+		return r;
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return fail(&f, PADDOCK_STEP_MOUNT, "/dev/pts");
+	if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
+		return fail(&f, PADDOCK_STEP_MOUNT, "/dev/shm");
+	return build_sockets(spec, &f);
 }

@@ -43,19 +43,6 @@ extern char **environ;
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-struct paddock_child {
-	pid_t supervisor;
-	int report_fd;
-	unsigned long timeout_ms;
-	struct timespec started;
-	struct plan plan;
-	struct placeholders *placeholders;
-	int landlock_abi;
-	struct strv
-		env; /* the command's environment, when paddock changes it */
-	struct sandbox_spec spec;
-};
-
 pid_t raw_clone(unsigned long flags)
 {
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL,
@@ -98,7 +85,7 @@ static int write_file(const char *path, const char *text)
 
 /* Map only the caller's own uid and gid; setgroups must be denied before
  * an unprivileged process may write a gid map. */
-static int write_id_maps(uid_t uid, gid_t gid)
+int spawn_write_id_maps(uid_t uid, gid_t gid)
 {
 	char map[64];
 	int r;
@@ -264,12 +251,13 @@ static int supervise(const struct sandbox_spec *spec, pid_t pid)
 	}
 }
 
-/* Whether paddock is gone: the read end of the report pipe is closed. */
+/* Whether paddock is gone: the read end of the report pipe is closed (in
+ * a session, the client's end of its connection). */
 static bool paddock_gone(const struct sandbox_spec *spec)
 {
 	struct pollfd pfd = { .fd = spec->report_fd, .events = 0 };
 
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR);
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP));
 }
 
 static int namespaces_setup(const struct sandbox_spec *spec,
@@ -278,7 +266,7 @@ static int namespaces_setup(const struct sandbox_spec *spec,
 	int r;
 
 	*step = PADDOCK_STEP_ID_MAP;
-	r = write_id_maps(spec->uid, spec->gid);
+	r = spawn_write_id_maps(spec->uid, spec->gid);
 	if (r < 0)
 		return r;
 
@@ -293,6 +281,20 @@ static int namespaces_setup(const struct sandbox_spec *spec,
 			return r;
 	}
 	return 0;
+}
+
+/* A command of a session: the session's namespaces are built already; its
+ * own PID, mount, IPC (and network) namespaces are new. */
+static int session_command_setup(const struct sandbox_spec *spec,
+				 enum paddock_step *step, const char **operand)
+{
+	int r = mounts_build_command(spec, step, operand);
+
+	if (r == 0 && spec->new_net) {
+		*step = PADDOCK_STEP_LOOPBACK;
+		r = net_loopback_up();
+	}
+	return r;
 }
 
 static int supervisor_setup(const struct sandbox_spec *spec,
@@ -310,11 +312,12 @@ static int supervisor_setup(const struct sandbox_spec *spec,
 	if (paddock_gone(spec))
 		return -ESRCH;
 
-	if (!spec->direct) {
+	if (spec->session_command && !spec->direct)
+		r = session_command_setup(spec, step, operand);
+	else if (!spec->direct)
 		r = namespaces_setup(spec, step, operand);
-		if (r < 0)
-			return r;
-	}
+	if (r < 0)
+		return r;
 
 	/* Not dumpable: the command, same uid, cannot ptrace the supervisor
 	 * or open its descriptors through /proc. */
@@ -324,7 +327,7 @@ static int supervisor_setup(const struct sandbox_spec *spec,
 	return 0;
 }
 
-static _Noreturn void supervisor_main(const struct sandbox_spec *spec)
+_Noreturn void supervisor_main(const struct sandbox_spec *spec)
 {
 	enum paddock_step step = PADDOCK_STEP_NONE;
 	const char *operand = NULL;
@@ -524,11 +527,26 @@ static void spec_clear(struct paddock_child *c)
 	c->spec = (struct sandbox_spec){ 0 };
 }
 
-static void child_free(struct paddock_child *c)
+void spawn_child_free(struct paddock_child *c)
 {
 	spec_clear(c);
 	plan_free(&c->plan);
 	free(c);
+}
+
+int spawn_prepare_command(struct sandbox_spec *spec, const char *const *argv,
+			  char *const *envp)
+{
+	struct strv paths = { 0 }, sh = { 0 };
+	int r = exec_candidates(argv[0], envp, &paths);
+
+	spec->argv = (char *const *)argv;
+	spec->envp = envp;
+	spec->exec_paths = paths.items;
+	if (r == 0)
+		r = sh_argv_for(argv, &sh);
+	spec->sh_argv = sh.items;
+	return r;
 }
 
 static int prepare_spec(const struct paddock_policy *policy,
@@ -536,7 +554,6 @@ static int prepare_spec(const struct paddock_policy *policy,
 			bool direct, struct paddock_error *err)
 {
 	struct sandbox_spec *spec = &c->spec;
-	struct strv paths = { 0 }, sh = { 0 };
 	int r;
 
 	spec->plan = &c->plan;
@@ -546,7 +563,6 @@ static int prepare_spec(const struct paddock_policy *policy,
 	spec->landlock_abi = c->landlock_abi;
 	spec->uid = geteuid();
 	spec->gid = getegid();
-	spec->argv = (char *const *)argv;
 	spec->envp = policy->inherit_env ? environ : policy->env.items;
 	if (!spec->envp)
 		spec->envp = (char *[]){ NULL };
@@ -575,13 +591,11 @@ static int prepare_spec(const struct paddock_policy *policy,
 		spec->envp = c->env.items;
 	}
 
-	r = exec_candidates(argv[0], spec->envp, &paths);
-	spec->exec_paths = paths.items;
-	if (r == 0)
-		r = sh_argv_for(argv, &sh);
-	spec->sh_argv = sh.items;
-	if (r < 0)
-		return r;
+	if (argv) {
+		r = spawn_prepare_command(spec, argv, spec->envp);
+		if (r < 0)
+			return r;
+	}
 
 	r = seccomp_build(
 		&(struct seccomp_options){
@@ -596,19 +610,25 @@ static int prepare_spec(const struct paddock_policy *policy,
 
 /* The first frame says whether the sandbox was built; a failure is
  * returned here, from paddock_spawn(), with its step and path. */
-static int wait_ready(struct paddock_child *c, struct paddock_error *err)
+int spawn_wait_ready(struct paddock_child *c, struct paddock_error *err)
 {
 	struct report rep;
+	bool reset = false;
 	ssize_t n;
 	int status;
 
+	/* A session's server that refuses a request closes the connection
+	 * after its error frame; the kernel reports the reset first (once),
+	 * then the frame. */
 	do {
 		n = read(c->report_fd, &rep, sizeof(rep));
-	} while (n < 0 && errno == EINTR);
+	} while (n < 0 && (errno == EINTR ||
+			   (errno == ECONNRESET && !reset && (reset = true))));
 	if (n == sizeof(rep) && rep.type == REPORT_READY)
 		return 0;
 
-	while (waitpid(c->supervisor, &status, 0) < 0 && errno == EINTR)
+	while (c->supervisor > 0 && waitpid(c->supervisor, &status, 0) < 0 &&
+	       errno == EINTR)
 		;
 	if (n != sizeof(rep) || rep.type != REPORT_SETUP_FAILED)
 		return error_set(
@@ -619,7 +639,7 @@ static int wait_ready(struct paddock_child *c, struct paddock_error *err)
 			 rep.operand, NULL);
 }
 
-static int start_supervisor(struct paddock_child *c, struct paddock_error *err)
+int spawn_supervisor(struct paddock_child *c, struct paddock_error *err)
 {
 	unsigned long flags = 0;
 	int fds[2];
@@ -649,7 +669,7 @@ static int start_supervisor(struct paddock_child *c, struct paddock_error *err)
 	}
 	close(fds[1]);
 	c->report_fd = fds[0];
-	return wait_ready(c, err);
+	return spawn_wait_ready(c, err);
 }
 
 static int start_namespaces(const struct paddock_policy *policy,
@@ -665,7 +685,7 @@ static int start_namespaces(const struct paddock_policy *policy,
 		r = prepare_spec(policy, c, argv, false, err);
 	c->spec.placeholders = c->placeholders;
 	if (r == 0)
-		r = start_supervisor(c, err);
+		r = c->launch(c, err);
 	return r;
 }
 
@@ -710,7 +730,7 @@ static int start_direct(const struct paddock_policy *policy,
 	}
 	r = prepare_spec(policy, c, argv, true, err);
 	if (r == 0)
-		r = start_supervisor(c, err);
+		r = c->launch(c, err);
 	return r;
 }
 
@@ -777,6 +797,22 @@ static int start_auto(const struct paddock_policy *policy,
 	return r;
 }
 
+int spawn_start(const struct paddock_policy *policy, struct paddock_child *c,
+		const char *const *argv, struct paddock_error *err)
+{
+	int r;
+
+	c->landlock_abi = landlock_abi();
+	r = plan_resolve(policy, &c->plan, err);
+	if (r < 0)
+		return r;
+	if (policy->isolation == PADDOCK_ISOLATION_LANDLOCK)
+		return start_direct(policy, c, argv, err);
+	if (policy->isolation == PADDOCK_ISOLATION_NAMESPACES)
+		return start_namespaces(policy, c, argv, err);
+	return start_auto(policy, c, argv, err);
+}
+
 int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 		  paddock_child **ret, struct paddock_error *err)
 {
@@ -791,29 +827,20 @@ int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 		return -ENOMEM;
 	c->report_fd = -1;
 	c->timeout_ms = policy->timeout_ms;
-	c->landlock_abi = landlock_abi();
-
-	r = plan_resolve(policy, &c->plan, err);
-	if (r < 0)
-		goto out_free;
-	if (policy->isolation == PADDOCK_ISOLATION_LANDLOCK)
-		r = start_direct(policy, c, argv, err);
-	else if (policy->isolation == PADDOCK_ISOLATION_NAMESPACES)
-		r = start_namespaces(policy, c, argv, err);
-	else
-		r = start_auto(policy, c, argv, err);
-	if (r < 0)
-		goto out_free;
+	c->launch = spawn_supervisor;
+	r = spawn_start(policy, c, argv, err);
+	if (r < 0) {
+		spawn_child_free(c);
+		return r;
+	}
 	*ret = c;
 	return 0;
-
-out_free:
-	child_free(c);
-	return r;
 }
 
 int paddock_child_signal(const paddock_child *c, int sig)
 {
+	if (c->supervisor == 0)
+		return session_child_signal(c, sig);
 	if (kill(c->supervisor, sig) < 0)
 		return -errno;
 	return 0;
@@ -873,6 +900,8 @@ static void fill_result(const struct report *rep, bool have,
 	} else if (rep->type == REPORT_SETUP_FAILED) {
 		error_set(&ret->error, (enum paddock_step)rep->step, rep->code,
 			  rep->operand, NULL);
+	} else if (rep->type == REPORT_TIMED_OUT) {
+		ret->outcome = PADDOCK_TIMED_OUT;
 	} else if (rep->type == REPORT_EXEC_FAILED) {
 		ret->outcome = PADDOCK_EXEC_FAILED;
 		ret->status = rep->code;
@@ -917,11 +946,15 @@ int paddock_child_wait(paddock_child *c, struct paddock_result *ret)
 
 	if (timed_out)
 		kill_tree(c);
-	while (waitpid(c->supervisor, &status, 0) < 0 && errno == EINTR)
+	while (c->supervisor > 0 && waitpid(c->supervisor, &status, 0) < 0 &&
+	       errno == EINTR)
 		;
 	fill_result(&rep, have, ret);
+	if (!have && c->supervisor == 0)
+		error_set(&ret->error, PADDOCK_STEP_SESSION, EPIPE, NULL,
+			  "the session ended while the command ran");
 	if (timed_out)
 		*ret = (struct paddock_result){ .outcome = PADDOCK_TIMED_OUT };
-	child_free(c);
+	spawn_child_free(c);
 	return 0;
 }

@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char run[] = "run";
 	char *argv[FUZZ_MAX_ARGS + 2];
 	paddock_policy *policy;
-	int argc = 0, verbosity = 0, r;
+	struct cli_run_options opts = { .for_session = size % 2 == 1 };
+	int argc = 0, r;
 	char *text, *p;
 
 	text = malloc(size + 1);
@@ -84,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	getopt_full_reset();
-	r = cli_parse_run_options(policy, argc, argv, &verbosity);
+	r = cli_parse_run_options(policy, argc, argv, &opts);
 	/* The index of the command, when there is one, is inside argv. */
 	if (r < -1 || r >= argc)
 		abort();

@@ -468,11 +468,12 @@ static void step_name_names_every_step(void **state)
 		{ PADDOCK_STEP_SECCOMP, "seccomp" },
 		{ PADDOCK_STEP_CHDIR, "working directory" },
 		{ PADDOCK_STEP_SPAWN, "spawn" },
+		{ PADDOCK_STEP_SESSION, "session" },
 	};
 
 	(void)state;
 	assert_int_equal(sizeof(steps) / sizeof(steps[0]),
-			 PADDOCK_STEP_SPAWN + 1);
+			 PADDOCK_STEP_SESSION + 1);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		assert_string_equal(paddock_step_name(steps[i].step),
 				    steps[i].name);
@@ -481,9 +482,9 @@ static void step_name_names_every_step(void **state)
 static void step_name_of_unknown_step_is_unknown(void **state)
 {
 	(void)state;
-	assert_string_equal(
-		paddock_step_name((enum paddock_step)(PADDOCK_STEP_SPAWN + 1)),
-		"unknown");
+	assert_string_equal(paddock_step_name((enum paddock_step)(
+				    PADDOCK_STEP_SESSION + 1)),
+			    "unknown");
 	assert_string_equal(paddock_step_name((enum paddock_step)1000),
 			    "unknown");
 	assert_string_equal(paddock_step_name((enum paddock_step) - 1),
