@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The seccomp filter, built with libseccomp in paddock's own process and
- * installed by the command's process just before exec. Every rule and the
- * reason for it is listed in docs/security.md; keep the two in step.
+ * The rules of the seccomp filter, compiled with libseccomp when paddock is
+ * built (seccomp_gen.c), not when it runs: seccomp.c installs the result.
+ * Every rule and the reason for it is listed in docs/security.md; keep the
+ * two in step.
  *
  * The filter allows by default and denies what neither the namespaces nor
  * the mounts contain: a deny-list is what keeps arbitrary toolchains
@@ -206,7 +207,7 @@ out_close:
 	return r;
 }
 
-int seccomp_build(const struct seccomp_options *opts, struct sock_fprog *ret)
+int seccomp_compile(const struct seccomp_options *opts, struct sock_fprog *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
@@ -224,11 +225,4 @@ int seccomp_build(const struct seccomp_options *opts, struct sock_fprog *ret)
 		r = export_filter(ctx, ret);
 	seccomp_release(ctx);
 	return r;
-}
-
-int seccomp_install(const struct sock_fprog *prog)
-{
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
-		return -errno;
-	return 0;
 }
