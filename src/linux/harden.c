@@ -46,12 +46,20 @@ static bool caps_none(const struct __user_cap_data_struct data[2])
 	return true;
 }
 
-/* Empty the bounding set and lock the securebits; needs CAP_SETPCAP. */
+/*
+ * Empty the bounding set and lock the securebits; needs CAP_SETPCAP. The
+ * kernel numbers its capabilities from 0 without gaps and answers EINVAL
+ * for any number above its last one, so the first EINVAL ends the loop: no
+ * capability the kernel knows is skipped.
+ */
 static int caps_lock_down(void)
 {
 	for (unsigned long cap = 0; cap < 64; cap++) {
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL && cap > 0)
+			break;
+		return -errno;
 	}
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |

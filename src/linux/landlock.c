@@ -124,17 +124,16 @@ static struct ruleset_attr ruleset_for(const struct sandbox_spec *spec)
 	return attr;
 }
 
-/* Allow access (trimmed to what the ruleset handles) beneath fd's path. */
-static int allow_fd(int ruleset, int fd, uint64_t access)
+/* Allow access (trimmed to what the ruleset handles) beneath fd, whose
+ * fstat is st. */
+static int allow_fd_stat(int ruleset, int fd, const struct stat *st,
+			 uint64_t access)
 {
 	struct landlock_path_beneath_attr rule = { .parent_fd = fd };
-	struct stat st;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
 	/* Directory rights on a file are refused by the kernel. */
 	rule.allowed_access =
-		S_ISDIR(st.st_mode) ? access : access & FILE_WRITE_RIGHTS;
+		S_ISDIR(st->st_mode) ? access : access & FILE_WRITE_RIGHTS;
 	if (!rule.allowed_access)
 		return 0;
 	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
@@ -143,10 +142,19 @@ static int allow_fd(int ruleset, int fd, uint64_t access)
 	return 0;
 }
 
-static int allow_path_flags(int ruleset, const char *path, uint64_t access,
-			    int flags)
+/* Allow access (trimmed to what the ruleset handles) beneath fd's path. */
+static int allow_fd(int ruleset, int fd, uint64_t access)
 {
-	int fd = open(path, O_PATH | O_CLOEXEC | flags);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return allow_fd_stat(ruleset, fd, &st, access);
+}
+
+static int allow_path(int ruleset, const char *path, uint64_t access)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
 	int r;
 
 	if (fd < 0)
@@ -156,23 +164,27 @@ static int allow_path_flags(int ruleset, const char *path, uint64_t access,
 	return r;
 }
 
-static int allow_path(int ruleset, const char *path, uint64_t access)
-{
-	return allow_path_flags(ruleset, path, access, 0);
-}
-
-/* An entry met while carving: a symbolic link is skipped (ELOOP from
- * O_NOFOLLOW on the link itself is not an error), and one that vanished
- * since it was listed needs no rule. */
-static int allow_path_nofollow(int ruleset, const char *path, uint64_t access)
+/* An entry of dir_fd met while carving, opened without following it: a
+ * symbolic link (opened as itself) is skipped, and one that vanished since
+ * it was listed needs no rule. One open and one fstat per entry, relative
+ * to the directory: a busy /tmp has hundreds of entries. */
+static int allow_entry(int ruleset, int dir_fd, const char *name,
+		       uint64_t access)
 {
 	struct stat st;
+	int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int r;
 
-	if (lstat(path, &st) < 0)
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (S_ISLNK(st.st_mode))
-		return 0;
-	return allow_path_flags(ruleset, path, access, O_NOFOLLOW);
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (S_ISLNK(st.st_mode))
+		r = 0;
+	else
+		r = allow_fd_stat(ruleset, fd, &st, access);
+	close(fd);
+	return r;
 }
 
 /* What the command's own standard streams point to stays writable by
@@ -258,7 +270,7 @@ static int grant_entries(int ruleset, const struct plan *plan, const char *dir,
 					  depth + 1);
 			continue;
 		}
-		r = allow_path_nofollow(ruleset, path, access);
+		r = allow_entry(ruleset, dirfd(d), de->d_name, access);
 	}
 	closedir(d);
 	return r;

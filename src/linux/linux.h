@@ -139,8 +139,17 @@ struct seccomp_options {
 	bool deny_inet; /* no network namespace and the network is off */
 };
 
-/* Build the seccomp filter as BPF in *ret (free ret->filter). */
+/* The filter comes in one variant per combination of the options, each
+ * compiled when paddock is built. */
+#define SECCOMP_VARIANT_ALLOW_USERNS 1U
+#define SECCOMP_VARIANT_DENY_INET 2U
+#define SECCOMP_VARIANTS 4U
+
+/* Copy the compiled filter for opts into *ret (free ret->filter). */
 int seccomp_build(const struct seccomp_options *opts, struct sock_fprog *ret);
+/* Compile the filter for opts with libseccomp (seccomp_rules.c); only the
+ * build-time generator and the unit tests link it. */
+int seccomp_compile(const struct seccomp_options *opts, struct sock_fprog *ret);
 /* Install a filter built by seccomp_build; no_new_privs must be set. */
 int seccomp_install(const struct sock_fprog *prog);
 

@@ -21,7 +21,7 @@ marked_processes() {
 		sleep 0.1
 	done
 	[ -n "$(marked_processes)" ] || fail "the command never started"
-	[ -d .git ] || fail "no placeholder during the run, the test proves nothing"
+	[ -e .git ] || fail "no placeholder during the run, the test proves nothing"
 
 	kill -KILL "$pid"
 	wait "$pid" || true

@@ -124,6 +124,44 @@ default_names=(.agents .paddock .claude .codex .gemini .cursor .vscode)
 		fail "left behind: $(list_entries "$WS")"
 }
 
+@test "a placeholder cannot be opened, and git still finds the repository above" {
+	local outer=$BASE/outer
+	mkdir -p "$outer/ws"
+	git init -q "$outer"
+	run paddock_run -C "$outer/ws" -- sh -c '
+		cat .claude 2>/dev/null && echo READ
+		ls .claude/ 2>/dev/null && echo LISTED
+		git -c safe.directory="*" rev-parse --show-toplevel'
+	assert_status 0
+	[[ "$output" != *READ* && "$output" != *LISTED* ]] ||
+		fail "a placeholder could be read: $output"
+	assert_output_contains "$outer"
+	[ -z "$(list_entries "$outer/ws")" ] ||
+		fail "left behind: $(list_entries "$outer/ws")"
+}
+
+@test "an empty mode 000 directory left by an earlier paddock is removed" {
+	mkdir -m 000 "$WS/.claude"
+	run paddock_run -- true
+	assert_status 0
+	[ -z "$(list_entries "$WS")" ] ||
+		fail "left behind: $(list_entries "$WS")"
+}
+
+@test "a file the host puts in place of a placeholder during a run is kept" {
+	"$PADDOCK" run -- sh -c 'touch ready; while [ ! -e go ]; do sleep 0.05; done' 3>&- &
+	local pid=$!
+	wait_for_file "$WS/ready"
+	rm "$WS/.claude"
+	echo mine >"$WS/.claude"
+	touch "$WS/go"
+	wait "$pid"
+	assert_file_content "$WS/.claude" mine
+	rm "$WS/ready" "$WS/go" "$WS/.claude"
+	[ -z "$(list_entries "$WS")" ] ||
+		fail "left behind: $(list_entries "$WS")"
+}
+
 @test "placeholders are removed from an extra writable root too" {
 	mkdir "$BASE/extra"
 	run paddock_run -w "$BASE/extra" -- ls -A "$BASE/extra"
