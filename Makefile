@@ -4,12 +4,14 @@
 
 BUILD_DIR ?= build
 SAN_BUILD_DIR ?= build-san
+WIN_BUILD_DIR ?= build-windows
 CMAKE_FLAGS ?=
 PREFIX ?=
 
 FORMAT_DIRS := $(wildcard include src tests bench)
 
-.PHONY: all deps build demo check sanitize bench format install clean bench-all
+.PHONY: all deps build demo check sanitize bench format install clean bench-all \
+	windows
 
 all: build
 
@@ -38,6 +40,10 @@ sanitize:
 	@ninja -C $(SAN_BUILD_DIR)
 	ctest --test-dir $(SAN_BUILD_DIR) --output-on-failure
 
+# The mingw-w64 cross-build (docs/windows.md); it installs its own deps.
+windows:
+	@tools/windows-build.sh $(WIN_BUILD_DIR)
+
 bench: build
 	@tools/deps.sh --bench
 	bench/startup.sh $(BUILD_DIR)/paddock
@@ -51,4 +57,4 @@ install: build
 	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	rm -rf $(BUILD_DIR) $(SAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SAN_BUILD_DIR) $(WIN_BUILD_DIR)

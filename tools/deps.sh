@@ -6,6 +6,8 @@
 #   tools/deps.sh --sanitize  the same, plus what `make sanitize` needs (Clang
 #                             and its sanitizer and libFuzzer runtimes) and
 #                             valgrind, which `make check` uses when present
+#   tools/deps.sh --windows   what the mingw-w64 cross-build needs
+#                             (tools/windows-build.sh, `make windows`)
 #
 # Silent when nothing is missing. Otherwise, as root, installs the missing
 # Debian packages with apt-get; as anyone else, prints the exact command to
@@ -14,12 +16,14 @@ set -euo pipefail
 
 bench=0
 sanitize=0
+windows=0
 case "${1:-}" in
 --bench) bench=1 ;;
 --sanitize) sanitize=1 ;;
+--windows) windows=1 ;;
 "") ;;
 *)
-	echo "usage: $0 [--bench | --sanitize]" >&2
+	echo "usage: $0 [--bench | --sanitize | --windows]" >&2
 	exit 2
 	;;
 esac
@@ -39,6 +43,11 @@ need_cmd() { # need_cmd COMMAND PACKAGE
 
 need_cmd cmake cmake
 need_cmd ninja ninja-build
+if [ "$windows" = 1 ]; then
+	# The cross-compiler and the Windows headers and import libraries
+	# (mingw-w64 pulls in gcc-mingw-w64 and mingw-w64-x86-64-dev).
+	need_cmd x86_64-w64-mingw32-gcc-win32 mingw-w64
+fi
 need_cmd cc gcc
 need_cmd make make
 need_cmd pkg-config pkg-config

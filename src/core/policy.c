@@ -7,6 +7,12 @@
 
 #include "internal.h"
 
+/* POSIX's NAME_MAX, which mingw-w64's <limits.h> lacks; 255 is also the
+ * longest name NTFS stores. */
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
+
 /*
  * Names that let a command run code outside the sandbox later, when the user
  * or an agent opens the workspace with the real user's rights: git hooks and

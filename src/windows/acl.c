@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ACL plan: which entries the unelevated mode writes, on which paths,
+ * for which capability SIDs. The Win32 layer reads the DACLs, skips the
+ * entries already present and writes the others.
+ *
+ * How the entries work with the write-restricted token (token.c): every
+ * write is checked twice, once for the user and once for the restricting
+ * SIDs (the run's capability SIDs, the logon SID, Everyone). Reads are
+ * checked once, as the user. So:
+ *
+ * - On each writable root, the root's capability SID is allowed read,
+ *   write and execute on the root directory itself, and read, write,
+ *   execute, delete and delete-child on everything below it (an
+ *   inherit-only entry). The root itself gets no delete-child: Windows
+ *   lets a holder of delete-child on a directory delete or rename any
+ *   entry in it whatever that entry's own DACL says, and a command that
+ *   could rename ".git" away could then create a new one. Each entry below
+ *   the root carries its own inherited delete right instead.
+ *
+ * - On each protected name at the top of a root, every capability SID of
+ *   the run is denied every right that changes the object, its contents,
+ *   its name or its security, inherited by everything inside it. An
+ *   explicit deny is ordered before every allow, and inherited entries from
+ *   the nearer ancestor come first, so the deny wins over the root's
+ *   inherited allow. Denying every capability SID of the run, not only the
+ *   root's, keeps the name closed to a second root that contains the first.
+ *
+ * - A protected name that does not exist cannot carry an entry, and a deny
+ *   of FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY on the root would forbid
+ *   every new entry at the top of the root, not one name. So, as the Linux
+ *   backend does, a missing name is reserved: the plan marks its entries
+ *   "placeholder", and the Win32 layer creates an empty directory there
+ *   before the run, applies the deny entries to it, and removes it after
+ *   the run when it is still empty and no other run uses the root. An
+ *   empty directory is invisible to git (which tracks no directories) and
+ *   is not a repository, so git discovery walks past an empty ".git".
+ *   TODO(win32): create, share between concurrent runs and remove the
+ *   placeholders; that needs the file system.
+ *
+ * - The null device is allowed read and write for each capability SID:
+ *   tools open "NUL" for writing, and the restricted check of that write
+ *   needs a restricting SID the device's DACL grants.
+ *
+ * Known shortcoming: an object whose DACL grants write to Everyone (or to
+ * the logon SID) passes the restricted check through that restricting SID,
+ * whatever this plan says; the Win32 layer audits such directories and
+ * denies them to the capability SIDs. That includes a writable root whose
+ * own DACL gives Everyone delete-child, through which ".git" could be
+ * renamed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
+#include "windows/logic.h"
+
+#ifdef _WIN32
+/* The constants of logic.h are Windows's own. */
+_Static_assert(WIN_ACL_READ_DATA == FILE_READ_DATA, "FILE_READ_DATA");
+_Static_assert(WIN_ACL_WRITE_DATA == FILE_WRITE_DATA, "FILE_WRITE_DATA");
+_Static_assert(WIN_ACL_WRITE_DATA == FILE_ADD_FILE, "FILE_ADD_FILE");
+_Static_assert(WIN_ACL_APPEND_DATA == FILE_APPEND_DATA, "FILE_APPEND_DATA");
+_Static_assert(WIN_ACL_APPEND_DATA == FILE_ADD_SUBDIRECTORY,
+	       "FILE_ADD_SUBDIRECTORY");
+_Static_assert(WIN_ACL_READ_EA == FILE_READ_EA, "FILE_READ_EA");
+_Static_assert(WIN_ACL_WRITE_EA == FILE_WRITE_EA, "FILE_WRITE_EA");
+_Static_assert(WIN_ACL_EXECUTE == FILE_EXECUTE, "FILE_EXECUTE");
+_Static_assert(WIN_ACL_DELETE_CHILD == FILE_DELETE_CHILD, "FILE_DELETE_CHILD");
+_Static_assert(WIN_ACL_READ_ATTRIBUTES == FILE_READ_ATTRIBUTES,
+	       "FILE_READ_ATTRIBUTES");
+_Static_assert(WIN_ACL_WRITE_ATTRIBUTES == FILE_WRITE_ATTRIBUTES,
+	       "FILE_WRITE_ATTRIBUTES");
+_Static_assert(WIN_ACL_DELETE == DELETE, "DELETE");
+_Static_assert(WIN_ACL_READ_CONTROL == READ_CONTROL, "READ_CONTROL");
+_Static_assert(WIN_ACL_WRITE_DAC == WRITE_DAC, "WRITE_DAC");
+_Static_assert(WIN_ACL_WRITE_OWNER == WRITE_OWNER, "WRITE_OWNER");
+_Static_assert(WIN_ACL_SYNCHRONIZE == SYNCHRONIZE, "SYNCHRONIZE");
+_Static_assert(WIN_ACL_GENERIC_READ == FILE_GENERIC_READ, "FILE_GENERIC_READ");
+_Static_assert(WIN_ACL_GENERIC_WRITE == FILE_GENERIC_WRITE,
+	       "FILE_GENERIC_WRITE");
+_Static_assert(WIN_ACL_GENERIC_EXECUTE == FILE_GENERIC_EXECUTE,
+	       "FILE_GENERIC_EXECUTE");
+_Static_assert(WIN_ACL_OBJECT_INHERIT == OBJECT_INHERIT_ACE,
+	       "OBJECT_INHERIT_ACE");
+_Static_assert(WIN_ACL_CONTAINER_INHERIT == CONTAINER_INHERIT_ACE,
+	       "CONTAINER_INHERIT_ACE");
+_Static_assert(WIN_ACL_INHERIT_ONLY == INHERIT_ONLY_ACE, "INHERIT_ONLY_ACE");
+#endif
+
+/* The root directory itself: no delete, no delete-child (see above). */
+#define ROOT_SELF_MASK \
+	(WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_WRITE | WIN_ACL_GENERIC_EXECUTE)
+/* Everything below a root. */
+#define ROOT_BELOW_MASK (ROOT_SELF_MASK | WIN_ACL_DELETE | WIN_ACL_DELETE_CHILD)
+#define INHERIT_ALL (WIN_ACL_OBJECT_INHERIT | WIN_ACL_CONTAINER_INHERIT)
+#define NUL_DEVICE_MASK (WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_WRITE)
+
+struct builder {
+	struct win_acl_plan plan;
+	size_t cap;
+	const char *sids[64]; /* the distinct capability SIDs of the run */
+	size_t n_sids;
+};
+
+static int add(struct builder *b, const char *path, const char *name,
+	       const char *sid, enum win_acl_kind kind, uint32_t mask,
+	       uint32_t inherit, bool placeholder)
+{
+	struct win_acl_entry *e;
+	size_t len = strlen(path) + (name ? strlen(name) + 1 : 0) + 1;
+
+	if (b->plan.len == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+
+		e = realloc(b->plan.entries, cap * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		b->plan.entries = e;
+		b->cap = cap;
+	}
+	e = &b->plan.entries[b->plan.len];
+	e->path = malloc(len);
+	if (!e->path)
+		return -ENOMEM;
+	strcpy(e->path, path);
+	/* A canonical root ends in '\' only when it is a drive root. */
+	if (name && path[strlen(path) - 1] != '\\')
+		strcat(e->path, "\\");
+	if (name)
+		strcat(e->path, name);
+	e->sid = sid;
+	e->kind = kind;
+	e->mask = mask;
+	e->inherit = inherit;
+	e->placeholder = placeholder;
+	b->plan.len++;
+	return 0;
+}
+
+/* Remember sid, once, among the run's capability SIDs. */
+static int note_sid(struct builder *b, const char *sid)
+{
+	struct win_sid parsed, seen;
+
+	if (win_sid_parse(sid, &parsed) < 0 || !win_sid_is_capability(&parsed))
+		return -EINVAL;
+	for (size_t i = 0; i < b->n_sids; i++) {
+		win_sid_parse(b->sids[i], &seen);
+		if (win_sid_equal(&parsed, &seen))
+			return 0;
+	}
+	if (b->n_sids == sizeof(b->sids) / sizeof(b->sids[0]))
+		return -E2BIG;
+	b->sids[b->n_sids++] = sid;
+	return 0;
+}
+
+static bool is_canonical(const char *path)
+{
+	char *canonical;
+	bool same;
+
+	if (win_path_canonical(path, NULL, &canonical) < 0)
+		return false;
+	same = strcmp(canonical, path) == 0;
+	free(canonical);
+	return same;
+}
+
+/*
+ * Check the input: canonical roots, valid names, capability SIDs, and no
+ * root at or inside a protected name of another root, which would grant
+ * what the deny entries take away.
+ */
+static int check_roots(struct builder *b, const struct win_acl_root *roots,
+		       size_t n_roots)
+{
+	for (size_t i = 0; i < n_roots; i++) {
+		const struct win_acl_root *r = &roots[i];
+		int ret = note_sid(b, r->capability_sid);
+
+		if (ret < 0)
+			return ret;
+		if (!is_canonical(r->path))
+			return -EINVAL;
+		for (size_t j = 0; j < r->n_names; j++) {
+			if (!win_path_name_is_valid(r->names[j].name))
+				return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < n_roots; i++) {
+		for (size_t j = 0; j < n_roots; j++) {
+			for (size_t k = 0; k < roots[j].n_names; k++) {
+				const char *names[] = { roots[j].names[k].name,
+							NULL };
+
+				if (win_path_protected_by(roots[i].path,
+							  roots[j].path, names))
+					return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static int plan_root(struct builder *b, const struct win_acl_root *r)
+{
+	int ret;
+
+	ret = add(b, r->path, NULL, r->capability_sid, WIN_ACL_ALLOW,
+		  ROOT_SELF_MASK, 0, false);
+	if (ret < 0)
+		return ret;
+	ret = add(b, r->path, NULL, r->capability_sid, WIN_ACL_ALLOW,
+		  ROOT_BELOW_MASK, INHERIT_ALL | WIN_ACL_INHERIT_ONLY, false);
+	if (ret < 0)
+		return ret;
+
+	for (size_t i = 0; i < r->n_names; i++) {
+		for (size_t j = 0; j < b->n_sids; j++) {
+			ret = add(b, r->path, r->names[i].name, b->sids[j],
+				  WIN_ACL_DENY, WIN_ACL_ANY_WRITE, INHERIT_ALL,
+				  r->names[i].missing);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+void win_acl_plan_free(struct win_acl_plan *plan)
+{
+	for (size_t i = 0; i < plan->len; i++)
+		free(plan->entries[i].path);
+	free(plan->entries);
+	*plan = (struct win_acl_plan){ 0 };
+}
+
+int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
+		       struct win_acl_plan *ret)
+{
+	struct builder b = { 0 };
+	int r;
+
+	r = check_roots(&b, roots, n_roots);
+	if (r < 0)
+		return r;
+
+	for (size_t i = 0; i < n_roots && r == 0; i++)
+		r = plan_root(&b, &roots[i]);
+	for (size_t i = 0; i < b.n_sids && r == 0; i++)
+		r = add(&b, WIN_ACL_NUL_DEVICE, NULL, b.sids[i], WIN_ACL_ALLOW,
+			NUL_DEVICE_MASK, 0, false);
+	if (r < 0) {
+		win_acl_plan_free(&b.plan);
+		return r;
+	}
+	*ret = b.plan;
+	return 0;
+}

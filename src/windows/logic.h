@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decision logic of the Windows backend: what the unelevated sandbox
+ * will do, computed from strings and plain data. Nothing here calls Win32
+ * or touches the file system, so it compiles with the host compiler and is
+ * unit-tested on Linux; the Win32 layer feeds it what it read from the
+ * system (final paths, the logon SID, random words) and carries out the
+ * result. Every function returns 0 or a negative errno and prints nothing.
+ *
+ * The modules, one prefix each:
+ *   win_sid_      SID strings (capability SIDs);
+ *   win_cmdline_  building a command line that CommandLineToArgvW and the
+ *                 MSVC runtime split back into the same argv;
+ *   win_path_     canonical Windows paths, "under a root", protected names;
+ *   win_netenv_   the environment of a run with the network off;
+ *   win_acl_      the ACL entries a policy needs;
+ *   win_token_    the restricted token, as one auditable table.
+ */
+#ifndef PADDOCK_WINDOWS_LOGIC_H
+#define PADDOCK_WINDOWS_LOGIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- SIDs ------------------------------------------------------------ */
+
+/* Windows allows at most 15 sub-authorities (SID_MAX_SUB_AUTHORITIES). */
+#define WIN_SID_MAX_SUB 15
+/* Identifier authorities are 48 bits; Windows writes those above 32 bits
+ * in hexadecimal, which paddock never needs, so only the decimal range. */
+#define WIN_SID_MAX_AUTH UINT32_MAX
+/* "S-1-" + 10 digits + 15 * ("-" + 10 digits) + NUL, rounded up. */
+#define WIN_SID_STRING_MAX 184
+
+#define WIN_SID_NT_AUTHORITY 5 /* SECURITY_NT_AUTHORITY */
+#define WIN_SID_NT_NON_UNIQUE 21 /* SECURITY_NT_NON_UNIQUE */
+#define WIN_SID_EVERYONE "S-1-1-0" /* the World SID */
+
+struct win_sid {
+	uint64_t authority;
+	uint8_t count; /* sub-authorities in use */
+	uint32_t sub[WIN_SID_MAX_SUB];
+};
+
+/* The capability SID S-1-5-21-w0-w1-w2-w3 made of four random words, which
+ * the Win32 layer draws from the system's random generator. */
+void win_sid_capability(const uint32_t words[4], struct win_sid *ret);
+/* Whether sid has the shape of a capability SID. */
+bool win_sid_is_capability(const struct win_sid *sid);
+bool win_sid_equal(const struct win_sid *a, const struct win_sid *b);
+/* Write "S-1-..." into buf. -ENOSPC when size is too small, -EINVAL for a
+ * SID out of range. */
+int win_sid_format(const struct win_sid *sid, char *buf, size_t size);
+/* Parse the exact form win_sid_format() writes; -EINVAL for anything else.
+ * *ret is untouched on failure. */
+int win_sid_parse(const char *s, struct win_sid *ret);
+
+/* --- Command lines ---------------------------------------------------- */
+
+/* The longest command line CreateProcessW takes, in UTF-16 units with the
+ * terminating NUL. */
+#define WIN_CMDLINE_MAX 32767
+
+/*
+ * Join argv into one UTF-8 command line that CommandLineToArgvW and the
+ * MSVC runtime both split back into argv. argv[0] is the program, which
+ * both parse without backslash escapes, so it must not contain '"'.
+ * -EINVAL for an empty argv, a '"' in argv[0] or a string that is not
+ * valid UTF-8; -E2BIG when the line would not fit WIN_CMDLINE_MAX;
+ * -ENOMEM. The result is freed with free().
+ */
+int win_cmdline_quote(const char *const *argv, char **ret);
+
+/* --- Paths ------------------------------------------------------------- */
+
+/* A bound on the UTF-8 length of a path: 32767 UTF-16 units of at most
+ * three bytes each. */
+#define WIN_PATH_MAX (32767 * 3)
+
+/*
+ * Canonicalise a Windows path given as a string: "C:\dir\file" with an
+ * upper-case drive letter, or "\\server\share\dir" for UNC paths; "/" read
+ * as "\"; "." and ".." collapsed; "\\?\C:\..." and "\\?\UNC\server\..."
+ * brought to the same forms; separators repeated or trailing removed;
+ * alternate data streams ("name:stream", "name::$DATA",
+ * "dir::$INDEX_ALLOCATION") cut from every component, since a stream
+ * shares its file's security descriptor and must obey the file's rule.
+ * A relative path ("dir\file", "\dir", "C:dir") is taken from base, an
+ * already canonical directory, which may be NULL when path is absolute.
+ * Case is kept (see win_path_key()).
+ *
+ * This works on strings only: it cannot see junctions, symbolic links or
+ * 8.3 short names ("GIT~1"). The Win32 layer opens each policy path once
+ * and hands over the final path of the handle (GetFinalPathNameByHandleW),
+ * in which links are resolved and short names expanded, and decides on
+ * that; this function makes the forms comparable.
+ *
+ * -EINVAL for an empty or malformed path, characters Windows forbids in
+ * names, device paths ("\\.\", "CON"), a relative path without a usable
+ * base, a "C:dir" whose drive differs from base's; -ENAMETOOLONG; -ENOMEM.
+ * The result is freed with free().
+ */
+int win_path_canonical(const char *path, const char *base, char **ret);
+
+/* The comparison key of a canonical path: ASCII letters folded to lower
+ * case. Non-ASCII letters are left as they are (see the shortcoming noted
+ * at win_path_key() in path.c). Freed with free(). */
+int win_path_key(const char *canonical, char **ret);
+
+/* Whether canonical path lies at or below canonical root, compared
+ * case-insensitively and component by component. */
+bool win_path_is_under(const char *path, const char *root);
+
+/* Whether name is a protected name Windows can hold: one component, none
+ * of the characters Windows forbids, no stream, no trailing dot or space
+ * (Windows would strip them), not "." or "..", not a device name. */
+bool win_path_name_is_valid(const char *name);
+
+/* If canonical path lies inside root and its first component below root
+ * is one of names (compared case-insensitively), return that name from
+ * names; else NULL. root itself matches nothing. */
+const char *win_path_protected_by(const char *path, const char *root,
+				  const char *const *names);
+
+/* --- Network-off environment ------------------------------------------ */
+
+/* The discard port: connections there fail at once. */
+#define WIN_NETENV_PROXY "http://127.0.0.1:9"
+
+/*
+ * The environment of a run with the network off: a copy of envp (a
+ * NULL-terminated "NAME=value" array; names compared case-insensitively,
+ * as Windows does, the first of duplicates kept) with the proxy variables
+ * pointed at the discard port, git's proxy and ssh command failing, pip,
+ * npm and cargo offline, stub_dir first on PATH and stub_ext (".CMD", the
+ * stubs' extension) first in PATHEXT. The result is sorted by name, case
+ * folded, as CreateProcessW wants the environment block; free it with
+ * win_netenv_free(). -EINVAL for an entry without '=' or a malformed
+ * GIT_CONFIG_COUNT; -ENOMEM.
+ */
+int win_netenv_offline(const char *const *envp, const char *stub_dir,
+		       const char *stub_ext, char ***ret);
+void win_netenv_free(char **env);
+
+/* --- ACL plan ------------------------------------------------------------ */
+
+/*
+ * Access mask and inheritance bits, in one place. The values are those of
+ * winnt.h; acl.c checks them against it when built for Windows.
+ */
+#define WIN_ACL_READ_DATA 0x0001u /* FILE_READ_DATA, FILE_LIST_DIRECTORY */
+#define WIN_ACL_WRITE_DATA 0x0002u /* FILE_WRITE_DATA, FILE_ADD_FILE */
+#define WIN_ACL_APPEND_DATA 0x0004u /* also FILE_ADD_SUBDIRECTORY */
+#define WIN_ACL_READ_EA 0x0008u
+#define WIN_ACL_WRITE_EA 0x0010u
+#define WIN_ACL_EXECUTE 0x0020u /* FILE_EXECUTE, FILE_TRAVERSE */
+#define WIN_ACL_DELETE_CHILD 0x0040u
+#define WIN_ACL_READ_ATTRIBUTES 0x0080u
+#define WIN_ACL_WRITE_ATTRIBUTES 0x0100u
+#define WIN_ACL_DELETE 0x00010000u
+#define WIN_ACL_READ_CONTROL 0x00020000u
+#define WIN_ACL_WRITE_DAC 0x00040000u
+#define WIN_ACL_WRITE_OWNER 0x00080000u
+#define WIN_ACL_SYNCHRONIZE 0x00100000u
+
+/* FILE_GENERIC_READ, FILE_GENERIC_WRITE and FILE_GENERIC_EXECUTE. */
+#define WIN_ACL_GENERIC_READ                                                  \
+	(WIN_ACL_READ_CONTROL | WIN_ACL_READ_DATA | WIN_ACL_READ_ATTRIBUTES | \
+	 WIN_ACL_READ_EA | WIN_ACL_SYNCHRONIZE)
+#define WIN_ACL_GENERIC_WRITE                                              \
+	(WIN_ACL_READ_CONTROL | WIN_ACL_WRITE_DATA | WIN_ACL_APPEND_DATA | \
+	 WIN_ACL_WRITE_ATTRIBUTES | WIN_ACL_WRITE_EA | WIN_ACL_SYNCHRONIZE)
+#define WIN_ACL_GENERIC_EXECUTE                                             \
+	(WIN_ACL_READ_CONTROL | WIN_ACL_READ_ATTRIBUTES | WIN_ACL_EXECUTE | \
+	 WIN_ACL_SYNCHRONIZE)
+
+/* Every right that changes an object, its name or its security: what a
+ * deny entry on a protected name takes away. */
+#define WIN_ACL_ANY_WRITE                                                   \
+	(WIN_ACL_WRITE_DATA | WIN_ACL_APPEND_DATA | WIN_ACL_WRITE_EA |      \
+	 WIN_ACL_WRITE_ATTRIBUTES | WIN_ACL_DELETE | WIN_ACL_DELETE_CHILD | \
+	 WIN_ACL_WRITE_DAC | WIN_ACL_WRITE_OWNER)
+
+#define WIN_ACL_OBJECT_INHERIT 0x1u /* OBJECT_INHERIT_ACE */
+#define WIN_ACL_CONTAINER_INHERIT 0x2u /* CONTAINER_INHERIT_ACE */
+#define WIN_ACL_INHERIT_ONLY 0x8u /* INHERIT_ONLY_ACE */
+
+/* The Win32 name of the null device, which tools open for writing. */
+#define WIN_ACL_NUL_DEVICE "\\\\.\\NUL"
+
+enum win_acl_kind {
+	WIN_ACL_ALLOW,
+	WIN_ACL_DENY,
+};
+
+/* A protected name as the Win32 layer found it at the top of a root. */
+struct win_acl_name {
+	const char *name;
+	bool missing; /* does not exist: reserve it with a placeholder */
+};
+
+/* A writable root, canonical, with the capability SID that grants it. */
+struct win_acl_root {
+	const char *path;
+	const char *capability_sid;
+	const struct win_acl_name *names;
+	size_t n_names;
+};
+
+struct win_acl_entry {
+	char *path;
+	const char *sid; /* points into the plan's input */
+	enum win_acl_kind kind;
+	uint32_t mask;
+	uint32_t inherit;
+	bool placeholder; /* create an empty directory at path first */
+};
+
+struct win_acl_plan {
+	struct win_acl_entry *entries;
+	size_t len;
+};
+
+int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
+		       struct win_acl_plan *ret);
+void win_acl_plan_free(struct win_acl_plan *plan);
+
+/* --- Restricted token ---------------------------------------------------- */
+
+/* CreateRestrictedToken's flags, with their winnt.h values. */
+#define WIN_TOKEN_DISABLE_MAX_PRIVILEGE 0x1u
+#define WIN_TOKEN_SANDBOX_INERT 0x2u
+#define WIN_TOKEN_LUA_TOKEN 0x4u
+#define WIN_TOKEN_WRITE_RESTRICTED 0x8u
+
+/* Where a SID of the token comes from. */
+enum win_token_sid_source {
+	WIN_TOKEN_SID_CAPABILITIES, /* each capability SID of the run */
+	WIN_TOKEN_SID_LOGON, /* the caller's logon-session SID */
+	WIN_TOKEN_SID_EVERYONE, /* S-1-1-0 */
+	WIN_TOKEN_SID_USER, /* the caller's user SID */
+	WIN_TOKEN_SID_SYSTEM, /* S-1-5-18 */
+};
+
+struct win_token_spec {
+	uint32_t flags; /* CreateRestrictedToken's */
+	const enum win_token_sid_source *restricting;
+	size_t n_restricting;
+	/* Granted full access by the token's default DACL. */
+	const enum win_token_sid_source *default_dacl;
+	size_t n_default_dacl;
+	/* What DISABLE_MAX_PRIVILEGE leaves. */
+	const char *const *kept_privileges;
+	size_t n_kept_privileges;
+};
+
+/* The one token paddock's unelevated mode builds. */
+extern const struct win_token_spec win_token_unelevated;
+
+/*
+ * The restricting SIDs of a run, in the order of the spec: the capability
+ * SIDs (duplicates dropped), then logon_sid, then Everyone. Each must parse
+ * (win_sid_parse); the capability SIDs must have the capability shape.
+ * ret[] holds pointers into the arguments or to WIN_SID_EVERYONE.
+ * -EINVAL for a bad SID or no capability SID; -ENOSPC when max is too small.
+ */
+int win_token_restricting_sids(const struct win_token_spec *spec,
+			       const char *const *capability_sids, size_t n,
+			       const char *logon_sid, const char **ret,
+			       size_t max, size_t *ret_n);
+
+#endif

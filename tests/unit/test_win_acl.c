@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the ACL plan (src/windows/acl.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "windows/logic.h"
+
+#define WS_SID "S-1-5-21-1-2-3-4"
+#define OTHER_SID "S-1-5-21-5-6-7-8"
+
+static const struct win_acl_name ws_names[] = {
+	{ ".git", false },
+	{ ".agents", true },
+};
+
+/* The entries for path and sid, counted; *ret the last one found. */
+static size_t find(const struct win_acl_plan *plan, const char *path,
+		   const char *sid, enum win_acl_kind kind,
+		   const struct win_acl_entry **ret)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->len; i++) {
+		const struct win_acl_entry *e = &plan->entries[i];
+
+		if (strcmp(e->path, path) == 0 && strcmp(e->sid, sid) == 0 &&
+		    e->kind == kind) {
+			*ret = e;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void workspace_root_is_granted_to_its_sid(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+	};
+	struct win_acl_plan plan;
+	const struct win_acl_entry *self = NULL, *below = NULL, *e;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 1, &plan), 0);
+	assert_int_equal(find(&plan, "C:\\ws", WS_SID, WIN_ACL_ALLOW, &e), 2);
+	for (size_t i = 0; i < plan.len; i++) {
+		e = &plan.entries[i];
+		if (strcmp(e->path, "C:\\ws") != 0)
+			continue;
+		if (e->inherit & WIN_ACL_INHERIT_ONLY)
+			below = e;
+		else
+			self = e;
+	}
+	assert_non_null(self);
+	assert_non_null(below);
+
+	/* The root itself: read, write, execute; nothing inherited, and no
+	 * delete-child, which would let ".git" be renamed away. */
+	assert_int_equal(self->inherit, 0);
+	assert_int_equal(self->mask & WIN_ACL_GENERIC_WRITE,
+			 WIN_ACL_GENERIC_WRITE);
+	assert_int_equal(self->mask & WIN_ACL_GENERIC_READ,
+			 WIN_ACL_GENERIC_READ);
+	assert_true(self->mask & WIN_ACL_EXECUTE);
+	assert_false(self->mask & WIN_ACL_DELETE_CHILD);
+	assert_false(self->mask & WIN_ACL_DELETE);
+
+	/* Below it: also delete and delete-child, inherited by files and
+	 * directories; never the rights to change ACLs or owners. */
+	assert_int_equal(below->inherit, WIN_ACL_OBJECT_INHERIT |
+						 WIN_ACL_CONTAINER_INHERIT |
+						 WIN_ACL_INHERIT_ONLY);
+	assert_true(below->mask & WIN_ACL_DELETE);
+	assert_true(below->mask & WIN_ACL_DELETE_CHILD);
+	assert_int_equal(below->mask & WIN_ACL_GENERIC_WRITE,
+			 WIN_ACL_GENERIC_WRITE);
+	assert_false(below->mask & (WIN_ACL_WRITE_DAC | WIN_ACL_WRITE_OWNER));
+	assert_false(self->mask & (WIN_ACL_WRITE_DAC | WIN_ACL_WRITE_OWNER));
+	win_acl_plan_free(&plan);
+}
+
+static void protected_names_are_denied_every_write(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+	};
+	const uint32_t writes[] = {
+		WIN_ACL_WRITE_DATA, WIN_ACL_APPEND_DATA,
+		WIN_ACL_WRITE_EA,   WIN_ACL_WRITE_ATTRIBUTES,
+		WIN_ACL_DELETE,	    WIN_ACL_DELETE_CHILD,
+		WIN_ACL_WRITE_DAC,  WIN_ACL_WRITE_OWNER,
+	};
+	struct win_acl_plan plan;
+	const struct win_acl_entry *git, *agents;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 1, &plan), 0);
+	assert_int_equal(
+		find(&plan, "C:\\ws\\.git", WS_SID, WIN_ACL_DENY, &git), 1);
+	assert_int_equal(
+		find(&plan, "C:\\ws\\.agents", WS_SID, WIN_ACL_DENY, &agents),
+		1);
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		assert_true(git->mask & writes[i]);
+		assert_true(agents->mask & writes[i]);
+	}
+	/* Reads stay allowed. */
+	assert_false(git->mask & (WIN_ACL_READ_DATA | WIN_ACL_EXECUTE |
+				  WIN_ACL_READ_ATTRIBUTES));
+	assert_int_equal(git->inherit,
+			 WIN_ACL_OBJECT_INHERIT | WIN_ACL_CONTAINER_INHERIT);
+	/* The existing name is denied in place, the missing one reserved. */
+	assert_false(git->placeholder);
+	assert_true(agents->placeholder);
+	assert_int_equal(
+		find(&plan, "C:\\ws\\.git", WS_SID, WIN_ACL_ALLOW, &git), 0);
+	win_acl_plan_free(&plan);
+}
+
+static void every_capability_sid_is_denied_each_protected_name(void **state)
+{
+	const struct win_acl_name tmp_names[] = { { ".git", true } };
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+		{ "C:\\Users\\me\\AppData\\Local\\Temp", OTHER_SID, tmp_names,
+		  1 },
+		{ "D:\\cache", OTHER_SID, NULL, 0 },
+	};
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 3, &plan), 0);
+	assert_int_equal(find(&plan, "C:\\ws\\.git", WS_SID, WIN_ACL_DENY, &e),
+			 1);
+	assert_int_equal(
+		find(&plan, "C:\\ws\\.git", OTHER_SID, WIN_ACL_DENY, &e), 1);
+	assert_int_equal(find(&plan,
+			      "C:\\Users\\me\\AppData\\Local\\Temp\\.git",
+			      WS_SID, WIN_ACL_DENY, &e),
+			 1);
+	assert_true(e->placeholder);
+	/* Each root is granted to its own SID only. */
+	assert_int_equal(find(&plan, "D:\\cache", OTHER_SID, WIN_ACL_ALLOW, &e),
+			 2);
+	assert_int_equal(find(&plan, "D:\\cache", WS_SID, WIN_ACL_ALLOW, &e),
+			 0);
+	assert_int_equal(find(&plan, "C:\\ws", OTHER_SID, WIN_ACL_ALLOW, &e),
+			 0);
+	/* The null device once per distinct SID, nothing inherited. */
+	assert_int_equal(
+		find(&plan, WIN_ACL_NUL_DEVICE, WS_SID, WIN_ACL_ALLOW, &e), 1);
+	assert_int_equal(e->inherit, 0);
+	assert_true(e->mask & WIN_ACL_WRITE_DATA);
+	assert_int_equal(
+		find(&plan, WIN_ACL_NUL_DEVICE, OTHER_SID, WIN_ACL_ALLOW, &e),
+		1);
+	/* 2 + 2 + 2 allows on roots, 2 SIDs x 3 names, 2 for NUL. */
+	assert_int_equal(plan.len, 6 + 6 + 2);
+	win_acl_plan_free(&plan);
+}
+
+static void drive_root_paths_are_joined_once(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "D:\\", WS_SID, ws_names, 1 },
+		{ "\\\\srv\\share", OTHER_SID, ws_names, 1 },
+	};
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 2, &plan), 0);
+	assert_int_equal(find(&plan, "D:\\.git", WS_SID, WIN_ACL_DENY, &e), 1);
+	assert_int_equal(
+		find(&plan, "\\\\srv\\share\\.git", WS_SID, WIN_ACL_DENY, &e),
+		1);
+	win_acl_plan_free(&plan);
+}
+
+static void no_roots_means_no_entries(void **state)
+{
+	struct win_acl_plan plan = { 0 };
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(NULL, 0, &plan), 0);
+	assert_int_equal(plan.len, 0);
+	win_acl_plan_free(&plan);
+}
+
+static void bad_input_is_refused(void **state)
+{
+	const struct win_acl_name bad_name[] = { { ".git.", false } };
+	const struct win_acl_name slash_name[] = { { "a\\b", false } };
+	const struct win_acl_root cases[][1] = {
+		{ { "C:\\ws", "S-1-5-32-544", NULL,
+		    0 } }, /* not a capability */
+		{ { "C:\\ws", "S-1-5-21-1-2-3", NULL, 0 } },
+		{ { "C:\\ws", "garbage", NULL, 0 } },
+		{ { "C:/ws", WS_SID, NULL, 0 } }, /* not canonical */
+		{ { "c:\\ws", WS_SID, NULL, 0 } },
+		{ { "C:\\ws\\", WS_SID, NULL, 0 } },
+		{ { "ws", WS_SID, NULL, 0 } },
+		{ { "C:\\ws", WS_SID, bad_name, 1 } },
+		{ { "C:\\ws", WS_SID, slash_name, 1 } },
+	};
+	struct win_acl_plan plan = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (win_acl_plan_build(cases[i], 1, &plan) != -EINVAL)
+			fail_msg("case %zu accepted", i);
+	}
+	assert_null(plan.entries);
+}
+
+/* A root inside another root's protected name would grant what the
+ * deny entries take away. */
+static void root_inside_a_protected_name_is_refused(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+		{ "C:\\ws\\.GIT\\hooks", OTHER_SID, NULL, 0 },
+	};
+	const struct win_acl_root missing[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+		{ "C:\\ws\\.agents", OTHER_SID, NULL, 0 },
+	};
+	const struct win_acl_root nested[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+		{ "C:\\ws\\sub", OTHER_SID, ws_names, 2 },
+	};
+	struct win_acl_plan plan;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 2, &plan), -EINVAL);
+	assert_int_equal(win_acl_plan_build(missing, 2, &plan), -EINVAL);
+	assert_int_equal(win_acl_plan_build(nested, 2, &plan), 0);
+	win_acl_plan_free(&plan);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(workspace_root_is_granted_to_its_sid),
+		cmocka_unit_test(protected_names_are_denied_every_write),
+		cmocka_unit_test(
+			every_capability_sid_is_denied_each_protected_name),
+		cmocka_unit_test(drive_root_paths_are_joined_once),
+		cmocka_unit_test(no_roots_means_no_entries),
+		cmocka_unit_test(bad_input_is_refused),
+		cmocka_unit_test(root_inside_a_protected_name_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
