@@ -28,7 +28,8 @@
  * Every function that can fail returns 0 on success or a negative errno
  * value. Functions that take a struct paddock_error fill it on failure (when
  * it is not NULL) with the step that failed, the positive errno and the path
- * or value involved. The library never prints and never exits; it reports
+ * or value involved; on Windows also with the native error code of the call
+ * that failed, of which the errno is only a translation. The library never prints and never exits; it reports
  * progress through the log callback of the policy, if one is installed.
  *
  * The error codes returned are:
@@ -45,6 +46,11 @@
  *
  * A handle is not thread-safe; distinct handles may be used from distinct
  * threads. paddock_spawn() forks: call it from a thread that may fork.
+ *
+ * On Windows paths and arguments are UTF-8, the unelevated mode (a
+ * write-restricted token and ACL entries) is the backend, signals do not
+ * exist (paddock_child_signal() kills the tree and reports the signal
+ * number given), and the warm sessions are not supported yet.
  */
 #ifndef PADDOCK_H
 #define PADDOCK_H
@@ -124,6 +130,12 @@ enum paddock_step {
 	PADDOCK_STEP_CHDIR, /* entering the working directory */
 	PADDOCK_STEP_SPAWN, /* forking, pipes, the supervisor */
 	PADDOCK_STEP_SESSION, /* reaching or serving a warm session */
+	PADDOCK_STEP_CAPABILITY_SID, /* Windows: reading or storing the
+				       * capability SIDs */
+	PADDOCK_STEP_TOKEN, /* Windows: building the restricted token */
+	PADDOCK_STEP_ACL, /* Windows: writing the ACL entries */
+	PADDOCK_STEP_JOB, /* Windows: the job object holding the tree */
+	PADDOCK_STEP_UNSUPPORTED, /* a feature this platform lacks */
 };
 
 struct paddock_error {
@@ -133,6 +145,9 @@ struct paddock_error {
 	const char *message; /* static text saying what was wrong, or
 				    * NULL when the errno says it all */
 	char operand[PADDOCK_OPERAND_MAX]; /* path or value; may be empty */
+	unsigned long native; /* Windows: the GetLastError() value or
+			       * HRESULT of the call that failed, which code
+			       * translates; 0 elsewhere or when none */
 };
 
 /* How the command ended. */
@@ -369,8 +384,15 @@ struct paddock_probe {
 	int namespace_free; /* 0 when the namespace-free mode is usable:
 			     * Landlock ABI 6 or later */
 	const char *isolation; /* what paddock run would use for the default
-				* policy: "namespaces", "landlock", or NULL
-				* when it would refuse to run */
+				* policy: "namespaces", "landlock",
+				* "unelevated" (Windows), or NULL when it
+				* would refuse to run */
+	/* Windows only (0 elsewhere): 0 when a write-restricted token can
+	 * be built from the caller's, else the native error code. */
+	unsigned long restricted_token;
+	/* Windows only (0 elsewhere): true when the caller's token is
+	 * elevated (an administrator past UAC). */
+	bool elevated;
 };
 
 /* Probe the machine. Never fails: each field says what it found. */

@@ -40,6 +40,12 @@ void cli_log_to_stderr(enum paddock_log_level level, const char *message,
 int cli_exit_code(const struct paddock_result *res, unsigned long timeout_ms);
 int cli_check(int argc, char **argv);
 
+/* Pass the signals (Windows: the console's Ctrl-C and Ctrl-Break) paddock
+ * receives to child until called again with NULL; in_session: the child
+ * runs in a warm session, outside paddock's terminal process group. One
+ * implementation per platform (signals.c, windows.c). */
+void cli_forward_signals(paddock_child *child, bool in_session);
+
 /* Print "paddock: " and the formatted message on stderr. */
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,11 +27,17 @@ static const char *const verbs[] = {
 	[PADDOCK_STEP_CHDIR] = "enter the working directory",
 	[PADDOCK_STEP_SPAWN] = "start the sandbox",
 	[PADDOCK_STEP_SESSION] = "use the session",
+	[PADDOCK_STEP_CAPABILITY_SID] = "use the capability SIDs in",
+	[PADDOCK_STEP_TOKEN] = "build the restricted token",
+	[PADDOCK_STEP_ACL] = "write the sandbox's ACL entries on",
+	[PADDOCK_STEP_JOB] = "set up the job object holding the command",
+	[PADDOCK_STEP_UNSUPPORTED] = "use",
 };
 
 /* Whether this process already runs under a seccomp filter. */
 static bool under_seccomp(void)
 {
+#ifdef __linux__
 	char line[256];
 	bool found = false;
 	FILE *f = fopen("/proc/self/status", "re");
@@ -42,6 +48,9 @@ static bool under_seccomp(void)
 		found = strncmp(line, "Seccomp:\t2", 10) == 0;
 	fclose(f);
 	return found;
+#else
+	return false;
+#endif
 }
 
 /* Why a namespace step failed, as far as the machine tells. */
@@ -114,12 +123,20 @@ static void print_hint(const struct paddock_error *err, int code)
 
 void cli_report_error(const struct paddock_error *err, int code)
 {
-	const char *reason;
+	char reason[512];
 
 	code = code < 0 ? -code : code;
 	if (!code)
 		code = err->code;
-	reason = err->message ? err->message : strerror(code);
+	/* On Windows the errno is a translation: the native code is what a
+	 * user can look up. */
+	if (err->native)
+		snprintf(reason, sizeof(reason), "%s (Windows error %lu)",
+			 err->message ? err->message : strerror(code),
+			 err->native);
+	else
+		snprintf(reason, sizeof(reason), "%s",
+			 err->message ? err->message : strerror(code));
 	if (err->step == PADDOCK_STEP_PROFILE && err->line) {
 		cli_say("%s:%u: %s", err->operand, err->line, reason);
 		return;

@@ -25,6 +25,11 @@ static const char *const step_names[] = {
 	[PADDOCK_STEP_CHDIR] = "working directory",
 	[PADDOCK_STEP_SPAWN] = "spawn",
 	[PADDOCK_STEP_SESSION] = "session",
+	[PADDOCK_STEP_CAPABILITY_SID] = "capability SID",
+	[PADDOCK_STEP_TOKEN] = "restricted token",
+	[PADDOCK_STEP_ACL] = "ACL",
+	[PADDOCK_STEP_JOB] = "job object",
+	[PADDOCK_STEP_UNSUPPORTED] = "unsupported",
 };
 
 const char *paddock_step_name(enum paddock_step step)
@@ -43,6 +48,7 @@ int error_set(struct paddock_error *err, enum paddock_step step, int code,
 		err->code = code;
 		err->line = 0;
 		err->message = message;
+		err->native = 0;
 		snprintf(err->operand, sizeof(err->operand), "%s",
 			 operand ? operand : "");
 	}

@@ -58,6 +58,16 @@ int profile_parse(struct paddock_policy *policy, const char *name,
 		  const char *base, const char *text, size_t len,
 		  struct paddock_error *err);
 
+/* The largest profile file read. */
+#define PROFILE_MAX_SIZE (1024 * 1024)
+
+/* Read the profile file at path into *ret_text (not NUL-terminated, *ret_len
+ * bytes) and give the absolute directory it lies in, from which its relative
+ * paths are taken, in *ret_base; both are malloc'ed. One implementation per
+ * platform (profile_posix.c, windows/profile.c). */
+int profile_read(const char *path, char **ret_text, size_t *ret_len,
+		 char **ret_base, struct paddock_error *err);
+
 /* Parse a duration in seconds ("10", "2.5") into milliseconds. */
 int parse_seconds(const char *s, unsigned long *ret_ms);
 

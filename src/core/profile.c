@@ -5,17 +5,20 @@
  * it is executed or expanded except a leading "~/".
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
-#define PROFILE_MAX_SIZE (1024 * 1024)
+#ifdef _WIN32
+#define SEP "\\"
+#define HOME_VARIABLE "USERPROFILE"
+#else
+#define SEP "/"
+#define HOME_VARIABLE "HOME"
+#endif
 
 enum directive {
 	DIR_CD,
@@ -69,6 +72,32 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+static bool is_sep(char c)
+{
+#ifdef _WIN32
+	return c == '\\' || c == '/';
+#else
+	return c == '/';
+#endif
+}
+
+/* On Windows "C:\dir", "C:/dir" and "\\server\share" are absolute; "\dir"
+ * and "C:dir" depend on the current drive and directory, so they are taken
+ * from the profile's directory like any relative path would be, and the
+ * canonicalisation later refuses what does not make sense. */
+static bool is_absolute(const char *path)
+{
+#ifdef _WIN32
+	if (((path[0] >= 'A' && path[0] <= 'Z') ||
+	     (path[0] >= 'a' && path[0] <= 'z')) &&
+	    path[1] == ':' && is_sep(path[2]))
+		return true;
+	return is_sep(path[0]) && is_sep(path[1]);
+#else
+	return path[0] == '/';
+#endif
+}
+
 /* Turn a profile path into an absolute one; *ret is malloc'ed. */
 static int profile_path(const struct line_ctx *c, const char *value, char **ret)
 {
@@ -77,17 +106,18 @@ static int profile_path(const struct line_ctx *c, const char *value, char **ret)
 	const char *sep;
 	char *out;
 
-	if (value[0] == '/') {
+	if (is_absolute(value)) {
 		prefix = "";
-	} else if (value[0] == '~' && (value[1] == '/' || !value[1])) {
-		prefix = getenv("HOME");
-		if (!prefix || prefix[0] != '/')
-			return line_error(
-				c, EINVAL,
-				"\"~\" used but HOME is not an absolute path");
+	} else if (value[0] == '~' && (is_sep(value[1]) || !value[1])) {
+		prefix = getenv(HOME_VARIABLE);
+		if (!prefix || !is_absolute(prefix))
+			return line_error(c, EINVAL,
+					  "\"~\" used but " HOME_VARIABLE
+					  " is not an absolute path");
 		rest = value[1] ? value + 2 : "";
 	}
-	sep = *prefix && prefix[strlen(prefix) - 1] != '/' && *rest ? "/" : "";
+	sep = *prefix && !is_sep(prefix[strlen(prefix) - 1]) && *rest ? SEP
+								      : "";
 	if (asprintf(&out, "%s%s%s", prefix, sep, rest) < 0)
 		return -ENOMEM;
 	if (strlen(out) >= PATH_MAX) {
@@ -221,11 +251,13 @@ int profile_parse(struct paddock_policy *p, const char *name, const char *base,
 	while (start < len) {
 		const char *nl = memchr(text + start, '\n', len - start);
 		size_t n = nl ? (size_t)(nl - text) - start : len - start;
-		char *line = strndup(text + start, n);
+		char *line = malloc(n + 1);
 		int r;
 
 		if (!line)
 			return -ENOMEM;
+		memcpy(line, text + start, n);
+		line[n] = '\0';
 		c.line++;
 		r = parse_line(p, &c, line);
 		free(line);
@@ -236,88 +268,19 @@ int profile_parse(struct paddock_policy *p, const char *name, const char *base,
 	return 0;
 }
 
-static int read_profile(int fd, const char *path, char **ret, size_t *ret_len,
-			struct paddock_error *err)
-{
-	struct stat st;
-	char *buf;
-	size_t len = 0;
-
-	if (fstat(fd, &st) < 0)
-		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
-	if (!S_ISREG(st.st_mode))
-		return error_set(err, PADDOCK_STEP_PROFILE, EINVAL, path,
-				 "not a regular file");
-	if (fcntl(fd, F_SETFL, 0) < 0)
-		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
-	if (st.st_size > PROFILE_MAX_SIZE)
-		return error_set(err, PADDOCK_STEP_PROFILE, EFBIG, path,
-				 "profile larger than 1 MiB");
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len <= (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return error_set(err, PADDOCK_STEP_PROFILE, errno, path,
-					 NULL);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > (size_t)st.st_size) {
-		free(buf);
-		return error_set(err, PADDOCK_STEP_PROFILE, EFBIG, path,
-				 "profile grew while being read");
-	}
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
-/* The directory relative paths of a profile are taken from. */
-static char *profile_base(const char *path)
-{
-	char *real = realpath(path, NULL);
-	char *slash;
-
-	if (!real)
-		return NULL;
-	slash = strrchr(real, '/');
-	slash[slash == real] = '\0';
-	return real;
-}
-
 int paddock_profile_load(paddock_policy *p, const char *path,
 			 struct paddock_error *err)
 {
-	char *text = NULL, *base = NULL;
-	size_t len = 0;
-	int fd, r;
+	char *text, *base;
+	size_t len;
+	int r;
 
-	/* O_NONBLOCK: a FIFO must be refused by the check below, not wait
-	 * for a writer; it is cleared before reading. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
-	r = read_profile(fd, path, &text, &len, err);
-	close(fd);
+	r = profile_read(path, &text, &len, &base, err);
 	if (r < 0)
 		return r;
 
-	base = profile_base(path);
-	if (!base) {
-		r = error_set(err, PADDOCK_STEP_PROFILE, errno, path, NULL);
-		goto out_free_text;
-	}
 	r = profile_parse(p, path, base, text, len, err);
 	free(base);
-out_free_text:
 	free(text);
 	return r;
 }
