@@ -18,10 +18,13 @@
  * reads one but leaves the quoted part). That form is never written here:
  * a literal quote is always written as '\"'.
  *
- * cmd.exe does not use these rules (it reads ^, &, |, <, >, %): a command
- * line for "cmd /c" is cmd's own language and is out of this file's scope.
+ * cmd.exe does not use these rules (it reads ^, &, |, <, >, %): the line
+ * that runs a batch file is built by win_cmdline_batch(), at the end of
+ * this file. A command line the user gives to "cmd /c" is cmd's own
+ * language and passes through as the user wrote it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +183,78 @@ int win_cmdline_quote(const char *const *argv, char **ret)
 	}
 	line[len] = '\0';
 	/* Quoting only adds ASCII, one UTF-16 unit per byte. */
+	if (utf16_length(line) >= WIN_CMDLINE_MAX) {
+		free(line);
+		return -E2BIG;
+	}
+	*ret = line;
+	return 0;
+}
+
+/*
+ * A batch file runs in cmd.exe, which reads its command line with its own
+ * rules: outside quotes & | < > ^ ( ) separate or redirect commands, and
+ * everywhere, even inside quotes, %NAME% is expanded. An argument quoted for
+ * the MSVC runtime can therefore run another command ("a&calc"). Inside
+ * double quotes cmd takes every character literally except '%' (and '!'
+ * with delayed expansion, which /v:off turns off), and a '"' ends the
+ * quotes, so: an argument holding '"', '%' or a line break is refused, and
+ * every other argument that holds a blank or a special character is
+ * quoted. The batch file then sees each argument as %1, %2, ... with its
+ * quotes, as cmd always gives them.
+ */
+static bool batch_arg_is_valid(const char *arg)
+{
+	return !strpbrk(arg, "\"%\r\n");
+}
+
+static bool batch_needs_quotes(const char *arg)
+{
+	return !*arg || strpbrk(arg, " \t&|<>^(),;=!'`+[]{}~") != NULL;
+}
+
+static size_t put_batch_arg(const char *arg, char *out)
+{
+	size_t len = strlen(arg);
+	bool quote = batch_needs_quotes(arg);
+
+	if (out) {
+		if (quote)
+			*out++ = '"';
+		memcpy(out, arg, len);
+		if (quote)
+			out[len] = '"';
+	}
+	return len + (quote ? 2 : 0);
+}
+
+int win_cmdline_batch(const char *cmd_exe, const char *script,
+		      const char *const *args, char **ret)
+{
+	static const char head[] = "\" /d /v:off /s /c \"\"";
+	size_t bytes, len;
+	char *line;
+
+	if (!*cmd_exe || strpbrk(cmd_exe, "\"") || !*script ||
+	    !batch_arg_is_valid(script) || utf16_length(script) < 0)
+		return -EINVAL;
+	bytes = 1 + strlen(cmd_exe) + sizeof(head) + strlen(script) + 3;
+	for (size_t i = 0; args[i]; i++) {
+		if (!batch_arg_is_valid(args[i]) || utf16_length(args[i]) < 0)
+			return -EINVAL;
+		bytes += put_batch_arg(args[i], NULL) + 1;
+	}
+	line = malloc(bytes);
+	if (!line)
+		return -ENOMEM;
+	/* "C:\...\cmd.exe" /d /v:off /s /c ""C:\dir\x.cmd" a "b c"" */
+	len = (size_t)sprintf(line, "\"%s%s%s\"", cmd_exe, head, script);
+	for (size_t i = 0; args[i]; i++) {
+		line[len++] = ' ';
+		len += put_batch_arg(args[i], line + len);
+	}
+	line[len++] = '"';
+	line[len] = '\0';
 	if (utf16_length(line) >= WIN_CMDLINE_MAX) {
 		free(line);
 		return -E2BIG;

@@ -10,7 +10,9 @@
  * The modules, one prefix each:
  *   win_sid_      SID strings (capability SIDs);
  *   win_cmdline_  building a command line that CommandLineToArgvW and the
- *                 MSVC runtime split back into the same argv;
+ *                 MSVC runtime split back into the same argv, and the
+ *                 cmd.exe line that runs a batch file;
+ *   win_program_  finding a command's program through PATH and PATHEXT;
  *   win_path_     canonical Windows paths, "under a root", protected names;
  *   win_netenv_   the environment of a run with the network off;
  *   win_acl_      the ACL entries a policy needs;
@@ -71,6 +73,37 @@ int win_sid_parse(const char *s, struct win_sid *ret);
  * -ENOMEM. The result is freed with free().
  */
 int win_cmdline_quote(const char *const *argv, char **ret);
+
+/*
+ * The command line that runs the batch file script (a full path) with args
+ * through cmd_exe (a full path): "cmd_exe" /d /v:off /s /c ""script" args",
+ * each argument quoted when cmd would otherwise read a character of it as
+ * syntax. -EINVAL when the script or an argument holds '"', '%' or a line
+ * break, which cmd would expand or split even inside quotes, or is not
+ * valid UTF-8; -E2BIG; -ENOMEM. The result is freed with free().
+ */
+int win_cmdline_batch(const char *cmd_exe, const char *script,
+		      const char *const *args, char **ret);
+
+/* --- Programs ----------------------------------------------------------- */
+
+/*
+ * The paths to try, in order, for the program name of a command: name as
+ * it is when it has a directory part, else in each directory of path (a
+ * PATH value, ';'-separated, entries may be quoted); in each place name
+ * itself when it has an extension, then name with each extension of
+ * pathext (a PATHEXT value; NULL or empty: ".COM;.EXE;.BAT;.CMD"). The
+ * current directory is never searched (see program.c). A NULL-terminated
+ * array freed with win_program_free(). -EINVAL for an empty name; -ENOENT
+ * when there is nothing to try; -ENOMEM.
+ */
+int win_program_candidates(const char *name, const char *path,
+			   const char *pathext, char ***ret);
+void win_program_free(char **candidates);
+/* Whether name has a directory part (a '\', '/' or ':'). */
+bool win_program_has_dir(const char *name);
+/* Whether path names a batch file (.bat or .cmd, any case). */
+bool win_program_is_batch(const char *path);
 
 /* --- Paths ------------------------------------------------------------- */
 
@@ -142,6 +175,13 @@ const char *win_path_protected_by(const char *path, const char *root,
 int win_netenv_offline(const char *const *envp, const char *stub_dir,
 		       const char *stub_ext, char ***ret);
 void win_netenv_free(char **env);
+
+/* The environment of a run with the network on: envp unchanged but for
+ * duplicates (the first kept) and sorted as above. Errors as above. */
+int win_netenv_online(const char *const *envp, char ***ret);
+
+/* The value of name in env, compared as Windows does, or NULL. */
+const char *win_netenv_get(const char *const *env, const char *name);
 
 /* --- ACL plan ------------------------------------------------------------ */
 

@@ -302,3 +302,37 @@ int win_netenv_offline(const char *const *envp, const char *stub_dir,
 	*ret = e.items;
 	return 0;
 }
+
+int win_netenv_online(const char *const *envp, char ***ret)
+{
+	struct env e = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; envp[i]; i++) {
+		if (name_len(envp[i]) == 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; envp[i] && r == 0; i++) {
+		size_t n = name_len(envp[i]);
+
+		if (!env_has(&e, envp[i], n))
+			r = env_push(&e, strdup(envp[i]));
+	}
+	if (r == 0 && !e.items) {
+		e.items = calloc(1, sizeof(*e.items));
+		if (!e.items)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		win_netenv_free(e.items);
+		return r;
+	}
+	qsort(e.items, e.len, sizeof(*e.items), compare_names);
+	*ret = e.items;
+	return 0;
+}
+
+const char *win_netenv_get(const char *const *env, const char *name)
+{
+	return lookup(env, name);
+}

@@ -306,6 +306,49 @@ static void astral_characters_count_twice(void **state)
 	free(big);
 }
 
+static void batch_line_quotes_what_cmd_would_read(void **state)
+{
+	static const char *const args[] = { "plain", "a b",    "x&calc",
+					    "",	     "^(|)<>", NULL };
+	char *line = NULL;
+
+	(void)state;
+	assert_int_equal(win_cmdline_batch("C:\\W\\cmd.exe", "C:\\w s\\t.cmd",
+					   args, &line),
+			 0);
+	assert_string_equal(
+		line,
+		"\"C:\\W\\cmd.exe\" /d /v:off /s /c \"\"C:\\w s\\t.cmd\" plain \"a b\" \"x&calc\" \"\" \"^(|)<>\"\"");
+	free(line);
+}
+
+static void batch_line_refuses_what_cmd_expands(void **state)
+{
+	static const char *const percent[] = { "%PATH%", NULL };
+	static const char *const quote[] = { "a\"&calc", NULL };
+	static const char *const newline[] = { "a\nb", NULL };
+	static const char *const none[] = { NULL };
+	char *line = NULL;
+
+	(void)state;
+	assert_int_equal(
+		win_cmdline_batch("C:\\cmd.exe", "C:\\t.cmd", percent, &line),
+		-EINVAL);
+	assert_int_equal(
+		win_cmdline_batch("C:\\cmd.exe", "C:\\t.cmd", quote, &line),
+		-EINVAL);
+	assert_int_equal(
+		win_cmdline_batch("C:\\cmd.exe", "C:\\t.cmd", newline, &line),
+		-EINVAL);
+	assert_int_equal(
+		win_cmdline_batch("C:\\cmd.exe", "C:\\100%.cmd", none, &line),
+		-EINVAL);
+	assert_int_equal(
+		win_cmdline_batch("C:\\c\"md.exe", "C:\\t.cmd", none, &line),
+		-EINVAL);
+	assert_null(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +361,8 @@ int main(void)
 		cmocka_unit_test(invalid_utf8_is_refused),
 		cmocka_unit_test(overlong_lines_are_refused),
 		cmocka_unit_test(astral_characters_count_twice),
+		cmocka_unit_test(batch_line_quotes_what_cmd_would_read),
+		cmocka_unit_test(batch_line_refuses_what_cmd_expands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

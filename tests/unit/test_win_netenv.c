@@ -250,9 +250,32 @@ static void bad_input_is_refused(void **state)
 	assert_null(env);
 }
 
+static void online_only_dedupes_and_sorts(void **state)
+{
+	static const char *const envp[] = { "b=1", "Path=C:\\x", "A=2",
+					    "PATH=C:\\y", NULL };
+	static const char *const empty[] = { NULL };
+	char **env = NULL;
+
+	(void)state;
+	assert_int_equal(win_netenv_online(envp, &env), 0);
+	assert_string_equal(env[0], "A=2");
+	assert_string_equal(env[1], "b=1");
+	assert_string_equal(env[2], "Path=C:\\x");
+	assert_null(env[3]);
+	assert_string_equal(win_netenv_get((const char *const *)env, "path"),
+			    "C:\\x");
+	assert_null(win_netenv_get((const char *const *)env, "PATHEXT"));
+	win_netenv_free(env);
+	assert_int_equal(win_netenv_online(empty, &env), 0);
+	assert_null(env[0]);
+	win_netenv_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(online_only_dedupes_and_sorts),
 		cmocka_unit_test(proxies_point_at_the_discard_port),
 		cmocka_unit_test(tools_get_their_offline_switches),
 		cmocka_unit_test(
