@@ -46,6 +46,12 @@ int cli_check(int argc, char **argv);
  * implementation per platform (signals.c, windows.c). */
 void cli_forward_signals(paddock_child *child, bool in_session);
 
+#ifdef _WIN32
+/* Replace argc and argv with the UTF-8 form of the process's Unicode
+ * command line (CommandLineToArgvW); they live until paddock exits. */
+int cli_utf8_args(int *argc, char ***argv);
+#endif
+
 /* Print "paddock: " and the formatted message on stderr. */
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -6,6 +6,12 @@
 
 #include "cli.h"
 
+/* mingw-w64's errno.h lacks ESTALE, which only the Linux mount steps
+ * return; a value no positive errno takes keeps its test false there. */
+#ifndef ESTALE
+#define ESTALE (-1)
+#endif
+
 static const char *const verbs[] = {
 	[PADDOCK_STEP_NONE] = "run",
 	[PADDOCK_STEP_POLICY] = "accept the policy",

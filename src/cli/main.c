@@ -55,8 +55,17 @@ void cli_say(const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *cmd;
 
+#ifdef _WIN32
+	/* The C runtime's argv is in the ANSI code page; paddock's is
+	 * UTF-8, like the library's paths. */
+	if (cli_utf8_args(&argc, &argv) < 0) {
+		cli_say("cannot read the command line as Unicode");
+		return EXIT_PADDOCK_FAILED;
+	}
+#endif
+	cmd = argc > 1 ? argv[1] : NULL;
 	if (!cmd) {
 		fputs(usage, stderr);
 		return EXIT_PADDOCK_FAILED;

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* paddock check on Windows: the mode paddock run would use, and why. */
+#include <stdio.h>
+
+#include <windows.h>
+
+#include "cli.h"
+
+/* The version Windows really runs, which GetVersionEx hides from programs
+ * without a manifest; RtlGetVersion in ntdll always tells. */
+static void print_system(void)
+{
+	typedef LONG(WINAPI * get_version_fn)(OSVERSIONINFOW *);
+	OSVERSIONINFOW v = { .dwOSVersionInfoSize = sizeof(v) };
+	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+	FARPROC proc = ntdll ? GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+	get_version_fn get_version;
+
+	if (!proc) {
+		printf("paddock %s on Windows (version unknown)\n",
+		       PADDOCK_VERSION);
+		return;
+	}
+	/* GetProcAddress returns a generic function pointer by contract. */
+	get_version = (get_version_fn)(void (*)(void))proc;
+	if (get_version(&v) != 0) {
+		printf("paddock %s on Windows (version unknown)\n",
+		       PADDOCK_VERSION);
+		return;
+	}
+	printf("paddock %s on Windows %lu.%lu build %lu\n", PADDOCK_VERSION,
+	       v.dwMajorVersion, v.dwMinorVersion, v.dwBuildNumber);
+}
+
+int cli_check(int argc, char **argv)
+{
+	struct paddock_probe p;
+
+	(void)argv;
+	if (argc > 1) {
+		cli_say("check takes no arguments");
+		return EXIT_PADDOCK_FAILED;
+	}
+	paddock_probe(&p);
+	print_system();
+	printf("caller's token:                       %s\n",
+	       p.elevated ? "elevated (administrator)" : "not elevated");
+	if (p.restricted_token)
+		printf("write-restricted token:               unavailable (Windows error %lu)\n",
+		       p.restricted_token);
+	else
+		printf("write-restricted token:               available\n");
+	printf("elevated mode (sandbox users, firewall): not implemented yet (issue 5)\n");
+	if (!p.isolation) {
+		printf("paddock run: cannot build a write-restricted token here; it would refuse to run\n");
+		return 1;
+	}
+	printf("paddock run: this build runs commands with --sandbox full-access only: the write-restricted token and the ACL entries are not wired in yet\n");
+	printf("network: blocking is ADVISORY in this mode: with the network off, proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it with a firewall rule\n");
+	printf("not enforced in this mode: deny-read paths (refused), blocking host sockets\n");
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Win32 layer of the Windows backend: what calls Windows. The decisions
+ * are made by the pure functions of logic.h; the modules here read what
+ * those functions need from the system and carry out what they decide.
+ *
+ *   win_err_      native error codes into paddock errors;
+ *   win_str_      UTF-8 <-> UTF-16;
+ *   win_resolve_  the policy's paths, opened once and read back as final
+ *                 paths (junctions, symbolic links and 8.3 names resolved);
+ *   win_home_     paddock's per-user directory and the files in it;
+ *   win_capsid_   the persisted capability SIDs;
+ *   win_rtoken_   the write-restricted token, built from token.c's table;
+ *   win_aclw_     writing acl.c's plan, the placeholders, the audit;
+ *   win_spawn_    the command's process, its job object and its end.
+ *
+ * Every function returns 0 or a negative errno and, where it takes a
+ * struct paddock_error, fills it with the step, the errno and the native
+ * code (GetLastError() read on the line after the failed call).
+ */
+#ifndef PADDOCK_WINDOWS_WIN32_H
+#define PADDOCK_WINDOWS_WIN32_H
+
+#include <windows.h>
+
+#include "core/internal.h"
+#include "windows/logic.h"
+
+/* --- errors and strings ---------------------------------------------- */
+
+/* The errno closest to a Win32 error code. */
+int win_err_errno(DWORD native);
+/* Fill err with step, the translated errno and native; return -errno. */
+int win_err_set(struct paddock_error *err, enum paddock_step step, DWORD native,
+		const char *operand, const char *message);
+
+/* UTF-8 to a malloc'ed UTF-16 string; -EINVAL for invalid UTF-8. */
+int win_str_wide(const char *s, wchar_t **ret);
+/* UTF-16 to a malloc'ed UTF-8 string; -EINVAL for unpaired surrogates. */
+int win_str_utf8(const wchar_t *s, char **ret);
+
+/* The value of an environment variable of paddock's own, as UTF-8;
+ * -ENOENT when unset or empty. */
+int win_str_getenv(const char *name, char **ret);
+
+/* --- paths --------------------------------------------------------------- */
+
+/*
+ * The final path of an existing file or directory: opened once (without
+ * following a reparse point at the last component when nofollow), then
+ * read back with GetFinalPathNameByHandleW, brought to the canonical form
+ * of win_path_canonical(); *ret_attributes are its attributes. Relative
+ * paths are taken from the current directory. On failure *ret_native is
+ * the native code (0 for a path the pure logic refused).
+ */
+int win_resolve_final(const char *path, bool nofollow, char **ret,
+		      DWORD *ret_attributes, DWORD *ret_native);
+
+/* A writable root or protected name as the policy resolves to. */
+struct win_resolved_name {
+	char *name; /* as the policy spells it */
+	char *path; /* root\name, canonical */
+	bool missing; /* nothing there: reserve it */
+	bool placeholder; /* an empty hidden directory a run left: reuse */
+};
+
+struct win_resolved_root {
+	char *path; /* canonical final path */
+	bool is_workspace;
+	struct win_resolved_name *names;
+	size_t n_names;
+};
+
+struct win_resolved {
+	char *workspace; /* canonical final path, the working directory */
+	struct win_resolved_root *roots; /* workspace-write only */
+	size_t n_roots;
+};
+
+int win_resolve_policy(const struct paddock_policy *policy,
+		       struct win_resolved *ret, struct paddock_error *err);
+void win_resolve_free(struct win_resolved *r);
+
+/* --- paddock's home ------------------------------------------------------ */
+
+/* %PADDOCK_HOME%, else %LOCALAPPDATA%\paddock, created when missing;
+ * canonical. */
+int win_home_dir(char **ret, struct paddock_error *err);
+/* Replace the file at path with data atomically: written to a temporary
+ * file beside it, flushed, then moved over it with MoveFileExW
+ * (MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH). */
+int win_home_write_atomic(const char *path, const char *data, size_t len,
+			  struct paddock_error *err);
+/* The directory of failing ssh and scp stubs, created or refreshed. */
+int win_home_stubs(const char *home, char **ret, struct paddock_error *err);
+
+/* --- the command's process ------------------------------------------------ */
+
+/* What CreateProcessW gets, prepared before anything is changed. */
+struct win_launch {
+	char *program; /* the program found, UTF-8 */
+	wchar_t *app; /* the program, or cmd.exe for a batch file */
+	wchar_t *line; /* the command line */
+	wchar_t *env; /* the environment block */
+	wchar_t *cwd; /* the workspace */
+};
+
+/*
+ * The command's environment (the network-off one when the network is off,
+ * with stub_dir first on PATH), its program found through that
+ * environment's PATH and PATHEXT, its command line and working directory.
+ * On failure *ret_not_found tells that the program was not found, which is
+ * the command's failure (127), not paddock's.
+ */
+int win_launch_prepare(const struct paddock_policy *policy,
+		       const char *const *argv, const char *cwd,
+		       const char *stub_dir, struct win_launch *ret,
+		       bool *ret_not_found, struct paddock_error *err);
+void win_launch_free(struct win_launch *l);
+/* Create the process suspended, with token (NULL: paddock's own) and only
+ * the standard handles inherited. Returns 0 or the native error code. */
+DWORD win_launch_start(const struct win_launch *l, HANDLE token,
+		       PROCESS_INFORMATION *ret);
+
+#endif
