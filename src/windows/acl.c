@@ -35,8 +35,8 @@
  *   the run when it is still empty and no other run uses the root. An
  *   empty directory is invisible to git (which tracks no directories) and
  *   is not a repository, so git discovery walks past an empty ".git".
- *   TODO(win32): create, share between concurrent runs and remove the
- *   placeholders; that needs the file system.
+ *   aclw.c creates them, shares them between concurrent runs and removes
+ *   them.
  *
  * - The null device is allowed read and write for each capability SID:
  *   tools open "NUL" for writing, and the restricted check of that write
@@ -262,4 +262,67 @@ int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
 	}
 	*ret = b.plan;
 	return 0;
+}
+
+static bool sid_equal(const char *a, const char *b)
+{
+	struct win_sid x, y;
+
+	return win_sid_parse(a, &x) == 0 && win_sid_parse(b, &y) == 0 &&
+	       win_sid_equal(&x, &y);
+}
+
+#define INHERIT_BITS                                          \
+	(WIN_ACL_OBJECT_INHERIT | WIN_ACL_CONTAINER_INHERIT | \
+	 WIN_ACL_INHERIT_ONLY)
+
+bool win_acl_entry_present(const struct win_acl_ace *aces, size_t n,
+			   const struct win_acl_entry *entry)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct win_acl_ace *a = &aces[i];
+
+		if (!a->inherited && a->kind == entry->kind &&
+		    (a->flags & INHERIT_BITS) == entry->inherit &&
+		    (a->mask & entry->mask) == entry->mask &&
+		    sid_equal(a->sid, entry->sid))
+			return true;
+	}
+	return false;
+}
+
+/* The rights that let a holder add, change or remove what a directory
+ * holds. */
+#define DIR_WRITE_MASK                                                     \
+	(WIN_ACL_WRITE_DATA | WIN_ACL_APPEND_DATA | WIN_ACL_DELETE_CHILD | \
+	 WIN_ACL_WRITE_DAC | WIN_ACL_WRITE_OWNER)
+
+static bool in(const char *sid, const char *const *sids)
+{
+	for (size_t i = 0; sids[i]; i++) {
+		if (sid_equal(sid, sids[i]))
+			return true;
+	}
+	return false;
+}
+
+bool win_acl_writable_by(const struct win_acl_ace *aces, size_t n,
+			 const char *const *sids)
+{
+	uint32_t denied = 0, allowed = 0;
+
+	/* Windows orders deny entries first; a right denied to the SID is
+	 * not granted by a later allow. Generic rights are mapped by the
+	 * Win32 layer before this. */
+	for (size_t i = 0; i < n; i++) {
+		const struct win_acl_ace *a = &aces[i];
+
+		if ((a->flags & WIN_ACL_INHERIT_ONLY) || !in(a->sid, sids))
+			continue;
+		if (a->kind == WIN_ACL_DENY)
+			denied |= a->mask;
+		else
+			allowed |= a->mask & ~denied;
+	}
+	return (allowed & DIR_WRITE_MASK) != 0;
 }

@@ -58,6 +58,18 @@ int win_sid_format(const struct win_sid *sid, char *buf, size_t size);
  * *ret is untouched on failure. */
 int win_sid_parse(const char *s, struct win_sid *ret);
 
+/*
+ * The persisted store: "KEY<TAB>SID" lines. Find key's SID in text (len
+ * bytes); -ENOENT when absent; -EINVAL when any line is malformed or holds
+ * a SID that is not a capability SID (*ret_bad_line: which, from 1).
+ */
+int win_sid_store_lookup(const char *text, size_t len, const char *key,
+			 struct win_sid *ret, unsigned *ret_bad_line);
+/* Write the line for key and sid, newline included; its length, -EINVAL
+ * for a key holding a tab or line break, or -ENOSPC. */
+int win_sid_store_line(const char *key, const struct win_sid *sid, char *buf,
+		       size_t size);
+
 /* --- Command lines ---------------------------------------------------- */
 
 /* The longest command line CreateProcessW takes, in UTF-16 units with the
@@ -265,6 +277,32 @@ struct win_acl_plan {
 int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
 		       struct win_acl_plan *ret);
 void win_acl_plan_free(struct win_acl_plan *plan);
+
+/* An entry of a DACL as the Win32 layer read it. */
+struct win_acl_ace {
+	enum win_acl_kind kind;
+	const char *sid; /* "S-1-..." */
+	uint32_t mask;
+	uint32_t flags; /* the inheritance bits */
+	bool inherited; /* INHERITED_ACE: from a parent, not the object's */
+};
+
+/* Whether the DACL already holds entry as an explicit entry of the same
+ * kind, SID and inheritance whose mask covers the entry's: then it is not
+ * written again. */
+bool win_acl_entry_present(const struct win_acl_ace *aces, size_t n,
+			   const struct win_acl_entry *entry);
+
+/*
+ * Whether the DACL lets a holder of one of sids (the restricting SIDs that
+ * are not capability SIDs: Everyone, the logon SID) write into the
+ * directory: an allow entry that applies to the object itself (not
+ * inherit-only) with a right that adds, changes or removes an entry, and
+ * no deny entry for that SID taking those rights back. What the sandbox
+ * could write outside its writable roots through that SID.
+ */
+bool win_acl_writable_by(const struct win_acl_ace *aces, size_t n,
+			 const char *const *sids);
 
 /* --- Restricted token ---------------------------------------------------- */
 

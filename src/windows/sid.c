@@ -110,3 +110,68 @@ int win_sid_parse(const char *s, struct win_sid *ret)
 	*ret = sid;
 	return 0;
 }
+
+/*
+ * The store of capability SIDs, one "KEY<TAB>SID" line each. The file is
+ * the user's and the sandbox cannot write it, but it is read back on
+ * every run: a line that is not exactly this shape, or whose SID is not a
+ * capability SID, makes the whole store invalid (the caller refuses to
+ * run rather than guess which SID was meant). Keys hold no tab or line
+ * break, which win_sid_store_line() checks.
+ */
+int win_sid_store_lookup(const char *text, size_t len, const char *key,
+			 struct win_sid *ret, unsigned *ret_bad_line)
+{
+	size_t key_len = strlen(key), at = 0;
+	unsigned line = 0;
+	int found = -ENOENT;
+
+	while (at < len) {
+		const char *start = text + at, *nl, *tab;
+		size_t n;
+		char sid[WIN_SID_STRING_MAX];
+		struct win_sid parsed;
+
+		nl = memchr(start, '\n', len - at);
+		n = nl ? (size_t)(nl - start) : len - at;
+		at += n + 1;
+		line++;
+		tab = memchr(start, '\t', n);
+		if (!tab || tab == start ||
+		    (size_t)(start + n - tab - 1) >= sizeof(sid) ||
+		    memchr(start, '\0', n))
+			goto bad;
+		memcpy(sid, tab + 1, (size_t)(start + n - tab - 1));
+		sid[start + n - tab - 1] = '\0';
+		if (win_sid_parse(sid, &parsed) < 0 ||
+		    !win_sid_is_capability(&parsed))
+			goto bad;
+		if (found < 0 && (size_t)(tab - start) == key_len &&
+		    memcmp(start, key, key_len) == 0) {
+			*ret = parsed;
+			found = 0;
+		}
+	}
+	return found;
+bad:
+	if (ret_bad_line)
+		*ret_bad_line = line;
+	return -EINVAL;
+}
+
+int win_sid_store_line(const char *key, const struct win_sid *sid, char *buf,
+		       size_t size)
+{
+	char s[WIN_SID_STRING_MAX];
+	int n;
+
+	if (!*key || strpbrk(key, "\t\r\n") || !win_sid_is_capability(sid))
+		return -EINVAL;
+	n = win_sid_format(sid, s, sizeof(s));
+	if (n < 0)
+		return n;
+	n = snprintf(buf, size, "%s\t%s\n", key, s);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	return n;
+}

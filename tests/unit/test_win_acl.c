@@ -245,9 +245,71 @@ static void root_inside_a_protected_name_is_refused(void **state)
 	win_acl_plan_free(&plan);
 }
 
+static void present_entries_are_recognised(void **state)
+{
+	const struct win_acl_entry want = {
+		.path = "C:\\ws",
+		.sid = WS_SID,
+		.kind = WIN_ACL_ALLOW,
+		.mask = WIN_ACL_GENERIC_READ,
+		.inherit = WIN_ACL_OBJECT_INHERIT,
+	};
+	struct win_acl_ace aces[] = {
+		{ WIN_ACL_ALLOW, OTHER_SID, WIN_ACL_GENERIC_READ,
+		  WIN_ACL_OBJECT_INHERIT, false },
+		{ WIN_ACL_ALLOW, WS_SID, WIN_ACL_GENERIC_READ | WIN_ACL_DELETE,
+		  WIN_ACL_OBJECT_INHERIT, true },
+	};
+
+	(void)state;
+	/* Another SID, or an inherited entry: still to be written. */
+	assert_false(win_acl_entry_present(aces, 2, &want));
+	aces[1].inherited = false;
+	/* A wider mask covers the entry. */
+	assert_true(win_acl_entry_present(aces, 2, &want));
+	aces[1].flags |= WIN_ACL_CONTAINER_INHERIT;
+	assert_false(win_acl_entry_present(aces, 2, &want));
+	aces[1].flags = WIN_ACL_OBJECT_INHERIT;
+	aces[1].kind = WIN_ACL_DENY;
+	assert_false(win_acl_entry_present(aces, 2, &want));
+	aces[1].kind = WIN_ACL_ALLOW;
+	aces[1].mask = WIN_ACL_READ_DATA;
+	assert_false(win_acl_entry_present(aces, 2, &want));
+}
+
+static void everyone_writable_directories_are_found(void **state)
+{
+	static const char *const sids[] = { WIN_SID_EVERYONE, "S-1-5-5-0-999",
+					    NULL };
+	struct win_acl_ace aces[] = {
+		{ WIN_ACL_ALLOW, "S-1-5-32-545", WIN_ACL_GENERIC_WRITE, 0,
+		  false },
+		{ WIN_ACL_ALLOW, WIN_SID_EVERYONE, WIN_ACL_GENERIC_READ, 0,
+		  false },
+		{ WIN_ACL_ALLOW, WIN_SID_EVERYONE, WIN_ACL_APPEND_DATA,
+		  WIN_ACL_INHERIT_ONLY | WIN_ACL_CONTAINER_INHERIT, false },
+	};
+
+	(void)state;
+	/* Users may write, Everyone only reads, and the add-subdirectory
+	 * right is only for the children. */
+	assert_false(win_acl_writable_by(aces, 3, sids));
+	aces[2].flags = WIN_ACL_CONTAINER_INHERIT;
+	assert_true(win_acl_writable_by(aces, 3, sids));
+	/* The logon SID counts as Everyone does. */
+	aces[2].sid = "S-1-5-5-0-999";
+	assert_true(win_acl_writable_by(aces, 3, sids));
+	/* A deny entry first takes the right back. */
+	aces[0] = (struct win_acl_ace){ WIN_ACL_DENY, "S-1-5-5-0-999",
+					WIN_ACL_APPEND_DATA, 0, false };
+	assert_false(win_acl_writable_by(aces, 3, sids));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(present_entries_are_recognised),
+		cmocka_unit_test(everyone_writable_directories_are_found),
 		cmocka_unit_test(workspace_root_is_granted_to_its_sid),
 		cmocka_unit_test(protected_names_are_denied_every_write),
 		cmocka_unit_test(

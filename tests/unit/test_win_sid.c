@@ -188,6 +188,62 @@ static void equal_compares_every_field(void **state)
 	assert_false(win_sid_equal(&a, &b));
 }
 
+static void store_finds_the_key_and_checks_every_line(void **state)
+{
+	static const char text[] = "C:\\a\tS-1-5-21-1-2-3-4\n"
+				   "other-roots\tS-1-5-21-5-6-7-8\n";
+	static const char bad[] = "C:\\a\tS-1-5-21-1-2-3-4\nbroken\n";
+	static const char not_capability[] = "k\tS-1-1-0\n";
+	struct win_sid sid, want;
+	unsigned line = 0;
+	static const uint32_t words[4] = { 5, 6, 7, 8 };
+
+	(void)state;
+	win_sid_capability(words, &want);
+	assert_int_equal(win_sid_store_lookup(text, sizeof(text) - 1,
+					      "other-roots", &sid, &line),
+			 0);
+	assert_true(win_sid_equal(&sid, &want));
+	assert_int_equal(win_sid_store_lookup(text, sizeof(text) - 1, "C:\\b",
+					      &sid, &line),
+			 -ENOENT);
+	/* A key is matched whole, not as a prefix. */
+	assert_int_equal(win_sid_store_lookup(text, sizeof(text) - 1, "C:\\",
+					      &sid, &line),
+			 -ENOENT);
+	assert_int_equal(win_sid_store_lookup(bad, sizeof(bad) - 1, "C:\\a",
+					      &sid, &line),
+			 -EINVAL);
+	assert_int_equal(line, 2);
+	assert_int_equal(win_sid_store_lookup(not_capability,
+					      sizeof(not_capability) - 1, "k",
+					      &sid, &line),
+			 -EINVAL);
+	assert_int_equal(win_sid_store_lookup("", 0, "k", &sid, &line),
+			 -ENOENT);
+}
+
+static void store_line_round_trips(void **state)
+{
+	static const uint32_t words[4] = { 1, 2, 3, 4294967295u };
+	struct win_sid sid, back;
+	char buf[256];
+	int n;
+
+	(void)state;
+	win_sid_capability(words, &sid);
+	n = win_sid_store_line("read-only", &sid, buf, sizeof(buf));
+	assert_int_equal(n, (int)strlen(buf));
+	assert_string_equal(buf, "read-only\tS-1-5-21-1-2-3-4294967295\n");
+	assert_int_equal(
+		win_sid_store_lookup(buf, (size_t)n, "read-only", &back, NULL),
+		0);
+	assert_true(win_sid_equal(&sid, &back));
+	assert_int_equal(win_sid_store_line("a\tb", &sid, buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(win_sid_store_line("k", &sid, buf, 8), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +257,8 @@ int main(void)
 		cmocka_unit_test(longest_sid_fits_the_documented_buffer),
 		cmocka_unit_test(capability_shape_is_checked),
 		cmocka_unit_test(equal_compares_every_field),
+		cmocka_unit_test(store_finds_the_key_and_checks_every_line),
+		cmocka_unit_test(store_line_round_trips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
