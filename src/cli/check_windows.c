@@ -45,18 +45,20 @@ int cli_check(int argc, char **argv)
 	print_system();
 	printf("caller's token:                       %s\n",
 	       p.elevated ? "elevated (administrator)" : "not elevated");
-	if (p.restricted_token)
+	if (p.restricted_token == ERROR_NOT_SUPPORTED)
+		printf("write-restricted token:               unavailable: the system returned a token that kept its privileges (Wine does this: it does not implement restricted tokens)\n");
+	else if (p.restricted_token)
 		printf("write-restricted token:               unavailable (Windows error %lu)\n",
 		       p.restricted_token);
 	else
 		printf("write-restricted token:               available\n");
 	printf("elevated mode (sandbox users, firewall): not implemented yet (issue 5)\n");
+	printf("network: blocking is ADVISORY in the unelevated mode: with the network off, proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it with a firewall rule\n");
+	printf("not enforced in the unelevated mode: deny-read paths (refused), blocking host sockets\n");
 	if (!p.isolation) {
-		printf("paddock run: cannot build a write-restricted token here; it would refuse to run\n");
+		printf("paddock run: cannot build a write-restricted token here; it refuses to run except with --sandbox full-access, which confines nothing\n");
 		return 1;
 	}
-	printf("paddock run: this build runs commands with --sandbox full-access only: the write-restricted token and the ACL entries are not wired in yet\n");
-	printf("network: blocking is ADVISORY in this mode: with the network off, proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it with a firewall rule\n");
-	printf("not enforced in this mode: deny-read paths (refused), blocking host sockets\n");
+	printf("paddock run: uses the unelevated mode, the only one this build has: a write-restricted token and ACL entries for capability SIDs confine writes to the writable roots, minus the protected names; no administrator rights are needed\n");
 	return 0;
 }

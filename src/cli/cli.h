@@ -6,6 +6,14 @@
 
 #include "paddock.h"
 
+/* With __USE_MINGW_ANSI_STDIO, mingw-w64's printf is GNU's (%zu, %llu),
+ * which the format check must be told. */
+#ifdef __MINGW32__
+#define CLI_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#else
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 /* Exit codes of paddock itself, after env(1) and timeout(1). */
 enum {
 	EXIT_TIMED_OUT = 124,
@@ -53,7 +61,7 @@ int cli_utf8_args(int *argc, char ***argv);
 #endif
 
 /* Print "paddock: " and the formatted message on stderr. */
-void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_say(const char *fmt, ...) CLI_PRINTF(1, 2);
 
 /* Report a library error in one message, with a hint when the user can fix
  * the cause. */

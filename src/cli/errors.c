@@ -117,6 +117,11 @@ static void print_hint(const struct paddock_error *err, int code)
 			fputs("hint: the namespace-free mode needs Linux 6.12 or later; where user namespaces are available use --isolation=namespaces ('paddock check' tells)\n",
 			      stderr);
 		break;
+	case PADDOCK_STEP_TOKEN:
+		if (code == EPERM)
+			fputs("hint: this system ignores the restrictions asked of CreateRestrictedToken (Wine does), so paddock refuses to run; 'paddock check' tells; --sandbox full-access runs without confinement\n",
+			      stderr);
+		break;
 	case PADDOCK_STEP_PLACEHOLDER:
 		if (code == EBUSY)
 			fputs("hint: another process holds a lock on this directory; retry when it is done\n",

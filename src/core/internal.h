@@ -7,6 +7,14 @@
 
 #include "paddock.h"
 
+/* With __USE_MINGW_ANSI_STDIO, mingw-w64's printf is GNU's (%zu, %llu),
+ * which the format check must be told. */
+#ifdef __MINGW32__
+#define PADDOCK_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#else
+#define PADDOCK_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 /* A growable, NULL-terminated array of owned strings. */
 struct strv {
 	char **items;
@@ -50,7 +58,7 @@ int error_set(struct paddock_error *err, enum paddock_step step, int code,
 	      const char *operand, const char *message);
 
 void log_msg(const struct paddock_policy *policy, enum paddock_log_level level,
-	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	     const char *fmt, ...) PADDOCK_PRINTF(3, 4);
 
 /* Parse a profile held in memory. name is used in error messages and base
  * is the directory relative paths are taken from. */

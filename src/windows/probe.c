@@ -28,10 +28,16 @@ static DWORD try_restricted_token(void)
 		return native;
 	}
 	if (!CreateRestrictedToken(self, win_token_unelevated.flags, 0, NULL, 0,
-				   NULL, 1, &everyone, &restricted))
+				   NULL, 1, &everyone, &restricted)) {
 		native = GetLastError();
-	else
+	} else {
+		/* A system that returns a token but ignores
+		 * DISABLE_MAX_PRIVILEGE (Wine does) cannot be trusted with
+		 * the rest of the restriction either. */
+		if (win_rtoken_check_privileges(restricted, NULL) < 0)
+			native = ERROR_NOT_SUPPORTED;
 		CloseHandle(restricted);
+	}
 	FreeSid(everyone.Sid);
 	CloseHandle(self);
 	return native;

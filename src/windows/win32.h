@@ -94,6 +94,61 @@ int win_home_write_atomic(const char *path, const char *data, size_t len,
 /* The directory of failing ssh and scp stubs, created or refreshed. */
 int win_home_stubs(const char *home, char **ret, struct paddock_error *err);
 
+/* --- capability SIDs, token, ACL entries ---------------------------------- */
+
+/* The capability SID stored under key in home, created and stored when
+ * absent; "S-1-5-21-..." in *ret, malloc'ed. */
+int win_capsid_get(const char *home, const char *key, char **ret,
+		   struct paddock_error *err);
+
+/*
+ * The write-restricted token of token.c's table (win_token_unelevated),
+ * built from paddock's own primary token: the restricting SIDs are the
+ * capability SIDs, the logon SID and Everyone; the default DACL grants the
+ * user, the logon SID, the capability SIDs and SYSTEM; and the token is
+ * checked to hold no privilege but the kept ones. *ret_logon_sid is the
+ * logon SID's string, malloc'ed.
+ */
+int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
+		     char **ret_logon_sid, struct paddock_error *err);
+
+/* -EPERM unless token holds only the kept privileges of the table. */
+int win_rtoken_check_privileges(HANDLE token, struct paddock_error *err);
+
+/* Write the entries of plan that are not present; placeholders are
+ * created first. See aclw.c. */
+struct win_sandbox;
+int win_aclw_apply(const struct paddock_policy *policy,
+		   const struct win_acl_plan *plan, struct win_sandbox *sb,
+		   struct paddock_error *err);
+
+/* Remove the placeholders of this run that are still empty and unused. */
+void win_aclw_release(const struct paddock_policy *policy,
+		      struct win_sandbox *sb);
+/* The DACL of a file or directory; LocalFree(*sd) after use. Returns 0 or
+ * the native code. */
+DWORD win_aclw_get_dacl(const wchar_t *path, ACL **ret,
+			PSECURITY_DESCRIPTOR *sd);
+/* A DACL's allow and deny entries as the pure logic reads them. */
+int win_aclw_read_aces(ACL *dacl, struct win_acl_ace **ret, size_t *ret_n);
+void win_aclw_free_aces(struct win_acl_ace *aces, size_t n);
+/* Write one entry unless present; 0 or the native code. */
+DWORD win_aclw_apply_entry(const wchar_t *path, const struct win_acl_entry *e,
+			   bool *ret_written);
+
+/*
+ * The Everyone-writable audit: the directories a sandboxed command is
+ * likely to reach outside its writable roots (the workspace's children in
+ * read-only mode, the profile, the PATH directories, the system drive's
+ * root, ProgramData), checked for a grant of write to Everyone or the
+ * logon SID within a time budget, and denied to the capability SIDs where
+ * the user may change their DACL. Reported at -v; a directory that stays
+ * writable from inside is a warning.
+ */
+void win_audit_run(const struct paddock_policy *policy,
+		   const struct win_resolved *res, const char *logon_sid,
+		   const char *const *capability_sids, size_t n_caps);
+
 /* --- the command's process ------------------------------------------------ */
 
 /* What CreateProcessW gets, prepared before anything is changed. */
