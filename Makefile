@@ -11,7 +11,7 @@ PREFIX ?=
 FORMAT_DIRS := $(wildcard include src tests bench)
 
 .PHONY: all deps build demo check sanitize bench format install clean bench-all \
-	windows
+	windows windows-check
 
 all: build
 
@@ -43,6 +43,11 @@ sanitize:
 # The mingw-w64 cross-build (docs/windows.md); it installs its own deps.
 windows:
 	@tools/windows-build.sh $(WIN_BUILD_DIR)
+
+# The Windows build, then its Wine smoke tests (tests/windows/smoke.bats),
+# which prove plumbing, not the sandbox's boundary.
+windows-check: windows
+	tests/windows/smoke.sh $(WIN_BUILD_DIR)
 
 bench: build
 	@tools/deps.sh --bench

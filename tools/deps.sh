@@ -6,8 +6,8 @@
 #   tools/deps.sh --sanitize  the same, plus what `make sanitize` needs (Clang
 #                             and its sanitizer and libFuzzer runtimes) and
 #                             valgrind, which `make check` uses when present
-#   tools/deps.sh --windows   what the mingw-w64 cross-build needs
-#                             (tools/windows-build.sh, `make windows`)
+#   tools/deps.sh --windows   what the mingw-w64 cross-build and its Wine smoke
+#                             tests need (`make windows`, `make windows-check`)
 #
 # Silent when nothing is missing. Otherwise, as root, installs the missing
 # Debian packages with apt-get; as anyone else, prints the exact command to
@@ -47,6 +47,8 @@ if [ "$windows" = 1 ]; then
 	# The cross-compiler and the Windows headers and import libraries
 	# (mingw-w64 pulls in gcc-mingw-w64 and mingw-w64-x86-64-dev).
 	need_cmd x86_64-w64-mingw32-gcc-win32 mingw-w64
+	# Debian's wine64 puts its loader outside PATH, in /usr/lib/wine.
+	[ -x /usr/lib/wine/wine64 ] || has_cmd wine64 || missing+=(wine64)
 fi
 need_cmd cc gcc
 need_cmd make make

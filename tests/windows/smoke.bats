@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Wine smoke tests of paddock.exe, the mingw-w64 build (make windows).
+#
+# WHAT THESE PROVE, AND WHAT THEY DO NOT. Wine enforces neither ACLs nor
+# restricted tokens: a process there may write wherever the Unix user
+# may, whatever the DACLs and the token say. So nothing here tests the
+# sandbox's boundary. These tests prove the plumbing around it: that
+# paddock.exe starts, parses its options, finds programs, quotes command
+# lines, passes stdin, stdout, stderr and exit codes through, kills a
+# timed-out tree through its job object, builds the network-off
+# environment, persists the capability SIDs, and refuses to run confined
+# where the system cannot confine (Wine returns a "restricted" token that
+# keeps every privilege; paddock detects that and exits 125). The
+# boundary itself is tested on real Windows by tests/windows/enforce.ps1.
+#
+# Run: tests/windows/smoke.sh BUILD_WINDOWS_DIR (CTest's windows/smoke),
+# or PADDOCK_EXE=... WINE=... bats tests/windows/smoke.bats.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	: "${PADDOCK_EXE:?set PADDOCK_EXE to paddock.exe}"
+	: "${WINE:?set WINE to the wine64 loader}"
+	# One prefix per run of this file: wineboot takes seconds, so it
+	# runs once here, not in every test.
+	WINEPREFIX=$(mktemp -d /tmp/paddock-wine.XXXXXX)
+	export WINEPREFIX WINEDEBUG=-all
+	"$WINE" wineboot -i >/dev/null 2>&1
+	# The Wine side names the workspace through drive Z:, Wine's view
+	# of the Unix root.
+	export PADDOCK_HOME_UNIX="$WINEPREFIX/paddock-home"
+	mkdir -p "$PADDOCK_HOME_UNIX"
+}
+
+teardown_file() {
+	# The wineserver of this prefix lingers for a few seconds after the
+	# last process; stop it before removing its prefix.
+	WINEPREFIX=$WINEPREFIX "${WINE%64}server${WINE##*wine}" -k \
+		>/dev/null 2>&1 || true
+	rm -rf "$WINEPREFIX"
+}
+
+setup() {
+	ws=$(mktemp -d /tmp/paddock-ws.XXXXXX)
+	cd "$ws"
+	export PADDOCK_HOME="Z:$PADDOCK_HOME_UNIX"
+}
+
+teardown() {
+	cd /
+	rm -rf "$ws"
+}
+
+pd() {
+	"$WINE" "$PADDOCK_EXE" "$@"
+}
+
+@test "paddock.exe --version" {
+	run pd --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "paddock "* ]]
+}
+
+@test "check reports the mode, that Wine cannot restrict a token, and that the network block is advisory" {
+	run pd check
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Wine does this"* ]]
+	[[ "$output" == *"ADVISORY"* ]]
+	[[ "$output" == *"issue 5"* ]]
+}
+
+@test "a confined run is refused under Wine, with the reason, not run unconfined" {
+	run pd run -- cmd /c "echo x> escaped.txt"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"kept a privilege"* ]]
+	[ ! -e escaped.txt ]
+}
+
+@test "the capability SIDs are persisted per workspace and reused" {
+	run pd run -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	store="$PADDOCK_HOME_UNIX/capability-sids"
+	# The key is the canonical path, case-folded.
+	key="workspace:z:$(printf '%s' "$ws" | tr '/' '\\' | tr 'A-Z' 'a-z')"
+	grep -qF "$key	S-1-5-21-" "$store"
+	before=$(cat "$store")
+	run pd run -- cmd /c exit 0
+	[ "$(cat "$store")" = "$before" ]
+	[ -f "$PADDOCK_HOME_UNIX/stubs-1/ssh.cmd" ]
+}
+
+@test "run -- cmd /c echo: output passes through" {
+	run pd run -s full-access -- cmd /c echo hello from inside
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hello from inside"* ]]
+}
+
+@test "exit codes: the command's own, 127 not found, 126 not executable, 125 paddock failed" {
+	run pd run -s full-access -- cmd /c exit 7
+	[ "$status" -eq 7 ]
+	run -127 pd run -s full-access -- no-such-program-anywhere
+	[ "$status" -eq 127 ]
+	echo "not a program" >notexe.exe
+	run pd run -s full-access -- '.\notexe.exe'
+	[ "$status" -eq 126 ]
+	run pd run -s full-access -C 'Z:\no\such\dir' -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	run pd run --deny-read 'C:\windows' -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"deny-read"* ]]
+}
+
+@test "a write lands in the workspace" {
+	run pd run -s full-access -- cmd /c "echo written> out.txt"
+	[ "$status" -eq 0 ]
+	[ "$(tr -d '\r' <out.txt)" = "written" ]
+}
+
+@test "stdin passes through" {
+	run bash -c "echo piped-line | \"$WINE\" \"$PADDOCK_EXE\" run -s full-access -- cmd /c \"set /p x=&& call echo got %x%\""
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"got piped-line"* ]]
+}
+
+@test "a timeout kills the whole tree and exits 124" {
+	start=$SECONDS
+	run pd run -s full-access -t 1 -- cmd /c "start /b ping -n 61 127.0.0.1 >nul & ping -n 62 127.0.0.1 >nul"
+	[ "$status" -eq 124 ]
+	[ $((SECONDS - start)) -lt 20 ]
+	sleep 1
+	# Killed processes may linger as zombies of Wine's; none may run.
+	! ps -eo stat=,args= | grep -v '^Z' | grep -q "ping.* -n 6[12] "
+}
+
+@test "the network-off environment and the ssh stub" {
+	run pd run -s full-access -- cmd /c set
+	[[ "$output" == *"HTTP_PROXY=http://127.0.0.1:9"* ]]
+	[[ "$output" == *"GIT_SSH_COMMAND=false"* ]]
+	[[ "$output" == *"PATHEXT=.CMD;"* ]]
+	run pd run -s full-access -- ssh example.org
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"network is off"* ]]
+	run pd run -s full-access -n on -- cmd /c set
+	[[ "$output" != *"HTTP_PROXY=http://127.0.0.1:9"* ]]
+}
+
+@test "a batch file gets its arguments quoted, and dangerous ones are refused" {
+	# %1 keeps the quotes cmd needs; %~1 would drop them and let the
+	# batch file's own echo line split at the '&'.
+	printf '@echo [%%1] [%%2] [%%3]\r\n' >t.cmd
+	run pd run -s full-access -- '.\t.cmd' 'a&b' 'c d' plain
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'["a&b"] ["c d"] [plain]'* ]]
+	run pd run -s full-access -- '.\t.cmd' '%PATH%'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"batch file safely"* ]]
+}
+
+@test "sessions say they are not supported on Windows yet" {
+	run pd session 'Z:\tmp\s'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not supported on Windows yet"* ]]
+}
