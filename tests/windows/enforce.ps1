@@ -1,0 +1,172 @@
+<#
+.SYNOPSIS
+The enforcement suite of paddock's unelevated mode, for a real Windows
+machine (Wine enforces neither ACLs nor restricted tokens; see smoke.bats).
+
+.DESCRIPTION
+Each test runs paddock.exe on a scratch workspace and checks the file
+system afterwards, both ways: what the policy allows succeeds, what it
+forbids fails and leaves nothing behind. Run it as an ordinary user, from
+the top of a clone, after building paddock.exe (make windows on Linux, or
+the workflow .github/workflows/windows.yml):
+
+  powershell -NoProfile -ExecutionPolicy Bypass -File tests\windows\enforce.ps1 -Paddock build-windows\paddock.exe
+
+It prints PASS, FAIL or INFO per check and exits 1 if any check failed.
+The scratch directory lies in the user's profile, not under %TEMP%, which
+is a writable root by default; it is removed at the end.
+
+The network checks are INFO, not FAIL: in the unelevated mode the network
+block is advisory. With the network off, curl is expected to fail (it
+honours the proxy variables, which point at a closed port); a program that
+opens its own socket (the TcpClient check) is expected to reach the
+network. The elevated mode (issue 5) is what will block it.
+#>
+param(
+	[Parameter(Mandatory = $true)][string]$Paddock
+)
+
+$ErrorActionPreference = 'Stop'
+$Paddock = (Resolve-Path $Paddock).Path
+$script:failed = 0
+$script:passed = 0
+
+function Say([string]$kind, [string]$what) {
+	Write-Host ("{0,-5} {1}" -f $kind, $what)
+}
+
+function Check([string]$what, [bool]$ok) {
+	if ($ok) { $script:passed++; Say 'PASS' $what }
+	else { $script:failed++; Say 'FAIL' $what }
+}
+
+# Run paddock with the given arguments; returns its exit code. Output is
+# shown, indented, so that a failure can be read in the log.
+function Pd {
+	# Windows PowerShell turns a native program's stderr lines into
+	# error records; 'Stop' would make the first one fatal.
+	$ErrorActionPreference = 'Continue'
+	$out = & $Paddock @args 2>&1
+	$code = $LASTEXITCODE
+	foreach ($line in $out) { Write-Host "      | $line" }
+	return $code
+}
+
+$base = Join-Path $env:USERPROFILE ("paddock-enforce-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+$ws = Join-Path $base 'ws'
+$outside = Join-Path $base 'outside'
+$env:PADDOCK_HOME = Join-Path $base 'home'
+New-Item -ItemType Directory -Path $ws, $outside | Out-Null
+New-Item -ItemType Directory -Path (Join-Path $ws '.git') | Out-Null
+Set-Content -Path (Join-Path $ws '.git\config') -Value 'original'
+Set-Content -Path (Join-Path $outside 'keep.txt') -Value 'keep'
+Set-Content -Path (Join-Path $ws 'mine.txt') -Value 'mine'
+Say 'INFO' "scratch directory: $base"
+
+try {
+	$check = & $Paddock check 2>&1 | Out-String
+	Write-Host $check
+	Check 'paddock check says the network block is advisory' ($check -match 'ADVISORY')
+	Check 'paddock check names the unelevated mode' ($check -match 'unelevated mode')
+
+	# --- writes inside and outside -------------------------------------
+	$code = Pd run -C $ws -- cmd /c "echo inside> inside.txt"
+	Check 'a write inside the workspace succeeds' (($code -eq 0) -and (Test-Path (Join-Path $ws 'inside.txt')))
+
+	$code = Pd run -C $ws -- cmd /c "echo x> `"$outside\escaped.txt`""
+	Check 'a write outside the workspace fails' (($code -ne 0) -and -not (Test-Path (Join-Path $outside 'escaped.txt')))
+
+	$code = Pd run -C $ws -- powershell -NoProfile -Command "Set-Content -Path ps.txt -Value hi"
+	Check 'PowerShell starts and writes inside the workspace' (($code -eq 0) -and (Test-Path (Join-Path $ws 'ps.txt')))
+
+	$code = Pd run -C $ws -s read-only -- cmd /c "echo x> ro.txt"
+	Check 'read-only mode: a write inside the workspace fails' (($code -ne 0) -and -not (Test-Path (Join-Path $ws 'ro.txt')))
+
+	# --- protected names ------------------------------------------------
+	$code = Pd run -C $ws -- cmd /c "echo evil> .git\config"
+	Check '.git\config cannot be overwritten' ((Get-Content (Join-Path $ws '.git\config')) -eq 'original')
+
+	$code = Pd run -C $ws -- cmd /c "mkdir .GiT\hooks"
+	Check 'a case variant (.GiT) is protected too' (-not (Test-Path (Join-Path $ws '.git\hooks')))
+
+	$code = Pd run -C $ws -- cmd /c "echo evil> .git:stream"
+	$listing = cmd /c dir /r "$ws" | Out-String
+	Check 'an alternate data stream on .git cannot be written' ($listing -notmatch '\.git:stream')
+
+	$code = Pd run -C $ws -- cmd /c "echo evil> .git\config::`$DATA"
+	Check 'config::$DATA cannot be written' ((Get-Content (Join-Path $ws '.git\config')) -eq 'original')
+
+	$code = Pd run -C $ws -- cmd /c "ren .git git-old"
+	Check '.git cannot be renamed away' ((Test-Path (Join-Path $ws '.git\config')) -and -not (Test-Path (Join-Path $ws 'git-old')))
+
+	$code = Pd run -C $ws -- cmd /c "mkdir .agents"
+	Check 'a missing protected name (.agents) cannot be created' (-not (Get-ChildItem -Force -Path $ws -Filter '.agents' | Where-Object { (Get-ChildItem -Force $_.FullName | Measure-Object).Count -gt 0 }))
+	Check 'the placeholder of .agents is removed after the run' (-not (Test-Path (Join-Path $ws '.agents')))
+
+	# --- junctions and symbolic links ---------------------------------------
+	cmd /c mklink /J "$ws\junction-out" "$outside" | Out-Null
+	$code = Pd run -C $ws -- cmd /c "echo x> junction-out\through.txt"
+	Check 'a junction inside the workspace does not open the outside' (-not (Test-Path (Join-Path $outside 'through.txt')))
+
+	cmd /c mklink /J "$base\ws-link" "$ws" | Out-Null
+	$code = Pd run -C "$base\ws-link" -- cmd /c "echo x> via-link.txt"
+	Check 'a workspace reached through a junction is writable where it lies' (($code -eq 0) -and (Test-Path (Join-Path $ws 'via-link.txt')))
+
+	$made = $true
+	try { New-Item -ItemType SymbolicLink -Path (Join-Path $ws 'symlink-out') -Target $outside -ErrorAction Stop | Out-Null }
+	catch { $made = $false; Say 'INFO' 'no symbolic link created (needs Developer Mode or the privilege); check skipped' }
+	if ($made) {
+		$code = Pd run -C $ws -- cmd /c "echo x> symlink-out\through-symlink.txt"
+		Check 'a symbolic link inside the workspace does not open the outside' (-not (Test-Path (Join-Path $outside 'through-symlink.txt')))
+	}
+
+	# --- rename and delete across the boundary -------------------------------
+	$code = Pd run -C $ws -- cmd /c "move mine.txt `"$outside\`""
+	Check 'a file cannot be moved out of the workspace' ((Test-Path (Join-Path $ws 'mine.txt')) -and -not (Test-Path (Join-Path $outside 'mine.txt')))
+
+	$code = Pd run -C $ws -- cmd /c "move `"$outside\keep.txt`" ."
+	Check 'a file cannot be moved in from outside' ((Test-Path (Join-Path $outside 'keep.txt')) -and -not (Test-Path (Join-Path $ws 'keep.txt')))
+
+	$code = Pd run -C $ws -- cmd /c "del /q `"$outside\keep.txt`""
+	Check 'a file outside cannot be deleted' (Test-Path (Join-Path $outside 'keep.txt'))
+
+	# --- Everyone-writable directories ---------------------------------------
+	$open = Join-Path $base 'everyone'
+	New-Item -ItemType Directory -Path $open | Out-Null
+	icacls $open /grant '*S-1-1-0:(OI)(CI)M' | Out-Null
+	$savedPath = $env:PATH
+	$env:PATH = "$open;$savedPath"
+	$code = Pd run -v -C $ws -- cmd /c "echo x> `"$open\through-everyone.txt`""
+	$env:PATH = $savedPath
+	Check 'an Everyone-writable directory on PATH is found and denied' (-not (Test-Path (Join-Path $open 'through-everyone.txt')))
+
+	# --- the network (advisory in this mode) ----------------------------------
+	$code = Pd run -C $ws -t 20 -- cmd /c "curl -s -m 10 -o NUL https://example.com"
+	Say 'INFO' "network off, curl from cmd: exit $code (expected non-zero: curl honours the proxy variables)"
+	$code = Pd run -C $ws -t 20 -- powershell -NoProfile -Command "Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 https://example.com | Out-Null"
+	Say 'INFO' "network off, Invoke-WebRequest: exit $code (Windows PowerShell 5 ignores the proxy variables: reaching the network is expected, advisory mode)"
+	$code = Pd run -C $ws -t 20 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('example.com', 80)"
+	Say 'INFO' "network off, a raw TCP socket: exit $code (0 is expected: the unelevated mode cannot block it)"
+	$code = Pd run -C $ws -- ssh example.org
+	Check 'network off: ssh is the failing stub' ($code -eq 255)
+
+	# --- the job object -------------------------------------------------------
+	$code = Pd run -C $ws -t 2 -- cmd /c "start /b ping -n 90 127.0.0.1 >nul & ping -n 91 127.0.0.1 >nul"
+	Start-Sleep -Seconds 1
+	$left = Get-CimInstance Win32_Process -Filter "Name = 'PING.EXE'" | Where-Object { $_.CommandLine -match '-n 9[01] ' }
+	Check 'a timeout exits 124 and kills the whole tree' (($code -eq 124) -and -not $left)
+
+	$code = Pd run -C $ws -- cmd /c exit 7
+	Check 'the exit code passes through' ($code -eq 7)
+	$code = Pd run -C $ws -- no-such-program-anywhere
+	Check 'a missing program exits 127' ($code -eq 127)
+}
+finally {
+	cmd /c rmdir "$ws\junction-out" 2>$null
+	cmd /c rmdir "$base\ws-link" 2>$null
+	Remove-Item -Recurse -Force -Path $base -ErrorAction SilentlyContinue
+}
+
+Say 'INFO' "$($script:passed) passed, $($script:failed) failed"
+if ($script:failed -gt 0) { exit 1 }
+exit 0
