@@ -6,16 +6,20 @@
  *       |       missing protected names, binds the socket, then forks:
  *   server      in full isolation it enters a new user and mount namespace
  *       |       and builds the sandbox's view once (spawn.c, mounts.c);
- *       |       then it serves requests, cloning for each one:
+ *       |       then it serves requests (session_server.c), one
+ *       |       supervisor for each:
  *   supervisor  PID 1 of new PID, mount, IPC (and, network off, network)
  *               namespaces: it mounts its own /proc, /dev/shm and
  *               /dev/pts, covers host sockets that appeared since, and runs
  *               the command exactly as a cold start does, reporting to the
- *               client over the client's connection.
+ *               client over the client's connection. The server prepares
+ *               the next one before its request arrives.
  *
- * The server is forked, not raw-cloned: it lives long and allocates, and
- * the library's caller may have threads. It stays in the host's network
- * namespace, so that it reads the host's /proc/net/unix for each command.
+ * This file holds the owner's and the clients' side and the framing both
+ * use (session.h). The server is forked, not raw-cloned: it lives long and
+ * allocates, and the library's caller may have threads. It stays in the
+ * host's network namespace, so that it reads the host's /proc/net/unix for
+ * each command.
  *
  * Trust boundary. Requests reach the server on its listening socket and on
  * the owner's channel. The socket has mode 0600 and the server admits a
@@ -86,6 +90,8 @@ int session_send_header(int fd, const struct session_request *req,
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
+	if (n_fds > SESSION_MAX_FDS)
+		return -EINVAL;
 	memset(&u, 0, sizeof(u));
 	if (n_fds) {
 		struct cmsghdr *cm;
@@ -144,7 +150,8 @@ int session_recv_header(int fd, struct session_request *req, int *fds,
 				close(one);
 		}
 	}
-	if (n != (ssize_t)sizeof(*req) || (msg.msg_flags & MSG_CTRUNC) ||
+	if (n != (ssize_t)sizeof(*req) ||
+	    (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) ||
 	    req->magic != SESSION_MAGIC || req->version != SESSION_VERSION) {
 		while (got > 0)
 			close(fds[--got]);

@@ -387,3 +387,19 @@ while True:
 	assert_refused
 	assert_absent "$OUTSIDE/escape.txt"
 }
+
+@test "session: the C API runs commands in one session without a socket" {
+	require_sandbox
+	local api
+	api=$(helper_path session_api)
+	[ -n "$api" ] || skip "the session_api helper is not built (PADDOCK_HELPERS)"
+	assert_writable_outside "$OUTSIDE"
+
+	run "$api" "$WS" "$OUTSIDE"
+	assert_status 0
+	assert_file_content "$WS/api-inside.txt" in
+	assert_absent "$OUTSIDE/api-escape.txt"
+	case "$output" in
+	*FAILED*) fail "$output" ;;
+	esac
+}
