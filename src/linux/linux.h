@@ -59,6 +59,7 @@ struct sandbox_spec {
 	bool session; /* a session's view: /proc, /dev/shm and /dev/pts are
 		       * mounted for each command */
 	bool session_command; /* a command's supervisor in a session */
+	bool prebuilt; /* its namespaces were set up before the request */
 };
 
 /*
@@ -116,6 +117,10 @@ int mounts_build(const struct sandbox_spec *spec, enum paddock_step *ret_step,
 /* For a command of a session, in its new mount namespace: a /proc of its
  * own PID namespace, and a fresh /dev/shm and /dev/pts. */
 int mounts_build_command(const struct sandbox_spec *spec,
+			 enum paddock_step *ret_step, const char **ret_operand);
+
+/* Cover spec->host_sockets (see mounts_build). */
+int mounts_cover_sockets(const struct sandbox_spec *spec,
 			 enum paddock_step *ret_step, const char **ret_operand);
 
 /* Bring up the loopback interface of the new network namespace. */

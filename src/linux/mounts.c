@@ -542,3 +542,11 @@ int mounts_build_command(const struct sandbox_spec *spec,
 		return fail(&f, PADDOCK_STEP_MOUNT, "/dev/shm");
 	return build_sockets(spec, &f);
 }
+
+int mounts_cover_sockets(const struct sandbox_spec *spec,
+			 enum paddock_step *ret_step, const char **ret_operand)
+{
+	const struct step_failure f = { ret_step, ret_operand };
+
+	return build_sockets(spec, &f);
+}

@@ -6,16 +6,20 @@
  *       |       missing protected names, binds the socket, then forks:
  *   server      in full isolation it enters a new user and mount namespace
  *       |       and builds the sandbox's view once (spawn.c, mounts.c);
- *       |       then it serves requests, cloning for each one:
+ *       |       then it serves requests (session_server.c), one
+ *       |       supervisor for each:
  *   supervisor  PID 1 of new PID, mount, IPC (and, network off, network)
  *               namespaces: it mounts its own /proc, /dev/shm and
  *               /dev/pts, covers host sockets that appeared since, and runs
  *               the command exactly as a cold start does, reporting to the
- *               client over the client's connection.
+ *               client over the client's connection. The server prepares
+ *               the next one before its request arrives.
  *
- * The server is forked, not raw-cloned: it lives long and allocates, and
- * the library's caller may have threads. It stays in the host's network
- * namespace, so that it reads the host's /proc/net/unix for each command.
+ * This file holds the owner's and the clients' side and the framing both
+ * use (session.h). The server is forked, not raw-cloned: it lives long and
+ * allocates, and the library's caller may have threads. It stays in the
+ * host's network namespace, so that it reads the host's /proc/net/unix for
+ * each command.
  *
  * Trust boundary. Requests reach the server on its listening socket and on
  * the owner's channel. The socket has mode 0600 and the server admits a
@@ -47,48 +51,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "linux.h"
+#include "session.h"
 
 extern char **environ;
-
-#define SESSION_MAGIC 0x70646b73u /* "pdks" */
-#define SESSION_VERSION 1u
-#define SESSION_MAX_STRINGS 65536u
-#define SESSION_MAX_PAYLOAD (8u << 20)
-#define SESSION_CHUNK 65536u
-#define SESSION_MAX_COMMANDS 128
-#define SESSION_RECV_TIMEOUT_S 5
-#define SESSION_STOP_WAIT_MS 10000
-#define CONNECT_RETRIES 40 /* of 5 ms */
-/* The kernel's overflow uid: what SO_PEERCRED says of an unmapped user
- * inside the server's user namespace. */
-#define OVERFLOW_UID 65534
-
-enum session_request_type {
-	SESSION_SPAWN = 1, /* argv and environment follow, stdio attached */
-	SESSION_STOP, /* end the session */
-	SESSION_CONNECTION, /* owner only: a new connection is attached */
-};
-
-struct session_request {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t type;
-	uint32_t argc;
-	uint32_t envc;
-	uint32_t payload_len; /* argc + envc NUL-terminated strings */
-	uint64_t timeout_ms; /* 0: the session policy's */
-};
-
-/* After a spawn request the client may send these on its connection. */
-enum {
-	SESSION_SIGNAL = 1
-};
-
-struct session_control {
-	uint32_t type;
-	int32_t value;
-};
 
 struct paddock_session {
 	struct paddock_child *c; /* supervisor: the server; report_fd: the
@@ -99,33 +64,12 @@ struct paddock_session {
 	bool ended;
 };
 
-/* One command of the session, as the server tracks it. */
-struct session_command {
-	pid_t pid; /* its supervisor */
-	int pidfd;
-	int conn; /* the client's connection; -1 once the client is gone */
-	char *scratch; /* its private $TMPDIR (namespace-free mode) */
-	struct timespec deadline; /* tv_sec 0: none */
-	bool timed_out;
-};
-
-struct session_server {
-	const struct paddock_policy *policy;
-	struct paddock_child *c; /* the spec every command starts from */
-	int control; /* the owner's channel */
-	int listen_fd; /* -1 without a socket */
-	struct session_command cmds[SESSION_MAX_COMMANDS];
-	size_t n_cmds;
-	bool stop;
-	bool owner_gone;
-};
-
-static int sys_pidfd_open(pid_t pid)
+int session_pidfd_open(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static ssize_t send_all(int fd, const void *buf, size_t len)
+ssize_t session_send_all(int fd, const void *buf, size_t len)
 {
 	ssize_t n;
 
@@ -135,18 +79,19 @@ static ssize_t send_all(int fd, const void *buf, size_t len)
 	return n;
 }
 
-/* Send a header, with descriptors attached when n_fds > 0. */
-static int send_header(int fd, const struct session_request *req,
-		       const int *fds, size_t n_fds)
+int session_send_header(int fd, const struct session_request *req,
+			const int *fds, size_t n_fds)
 {
 	union {
-		char buf[CMSG_SPACE(3 * sizeof(int))];
+		char buf[CMSG_SPACE(SESSION_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(*req) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
+	if (n_fds > SESSION_MAX_FDS)
+		return -EINVAL;
 	memset(&u, 0, sizeof(u));
 	if (n_fds) {
 		struct cmsghdr *cm;
@@ -167,12 +112,11 @@ static int send_header(int fd, const struct session_request *req,
 	return n == (ssize_t)sizeof(*req) ? 0 : -EIO;
 }
 
-/* Receive a header and up to three descriptors (close-on-exec). Returns
- * the number of descriptors, 0 at end of file, or -errno. */
-static int recv_header(int fd, struct session_request *req, int fds[3])
+int session_recv_header(int fd, struct session_request *req, int *fds,
+			size_t max)
 {
 	union {
-		char buf[CMSG_SPACE(3 * sizeof(int))];
+		char buf[CMSG_SPACE(SESSION_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { .iov_base = req, .iov_len = sizeof(*req) };
@@ -182,7 +126,7 @@ static int recv_header(int fd, struct session_request *req, int fds[3])
 			      .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *cm;
 	ssize_t n;
-	int got = 0;
+	size_t got = 0;
 
 	do {
 		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
@@ -200,541 +144,34 @@ static int recv_header(int fd, struct session_request *req, int fds[3])
 
 			memcpy(&one, CMSG_DATA(cm) + i * sizeof(int),
 			       sizeof(int));
-			if (got < 3)
+			if (got < max)
 				fds[got++] = one;
 			else
 				close(one);
 		}
 	}
-	if (n != (ssize_t)sizeof(*req) || (msg.msg_flags & MSG_CTRUNC) ||
+	if (n != (ssize_t)sizeof(*req) ||
+	    (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) ||
 	    req->magic != SESSION_MAGIC || req->version != SESSION_VERSION) {
 		while (got > 0)
 			close(fds[--got]);
 		return -EPROTO;
 	}
-	return got + 1;
+	return (int)got + 1;
 }
 
-/* ---- The server ------------------------------------------------------ */
-
-static void server_fail(int conn, int code, const char *operand)
+int session_send_chunks(int fd, const char *buf, size_t len)
 {
-	report_send(conn, REPORT_SETUP_FAILED, PADDOCK_STEP_SESSION, code,
-		    operand);
-}
+	for (size_t off = 0; off < len;) {
+		size_t n = len - off;
+		ssize_t sent = session_send_all(
+			fd, buf + off, n > SESSION_CHUNK ? SESSION_CHUNK : n);
 
-/* Answer with an error and close. What the client sent and the server did
- * not read is dropped first: closing a socket with unread data resets the
- * connection, and the client would see ECONNRESET instead of the error. */
-static void server_refuse(int conn, int code)
-{
-	char sink[4096];
-
-	for (unsigned i = 0; i < 2 * SESSION_MAX_PAYLOAD / SESSION_CHUNK; i++) {
-		if (recv(conn, sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC) <
-		    0)
-			break;
-	}
-	server_fail(conn, code, NULL);
-	close(conn);
-}
-
-/* Read payload_len bytes sent in chunks of at most SESSION_CHUNK. */
-static int recv_payload(int conn, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		struct iovec iov = { .iov_base = buf + got,
-				     .iov_len = len - got };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n = recvmsg(conn, &msg, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPIPE;
-		if (msg.msg_flags & MSG_TRUNC)
-			return -EPROTO;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* Split the payload into argv and envp: exactly argc + envc strings. */
-static int split_payload(char *buf, size_t len,
-			 const struct session_request *req, char ***ret_argv,
-			 char ***ret_envp)
-{
-	size_t total = (size_t)req->argc + req->envc, k = 0;
-	char **v = calloc(total + 2, sizeof(char *));
-	char *p = buf, *end = buf + len;
-
-	if (!v)
-		return -ENOMEM;
-	while (p < end && k < total) {
-		char *nul = memchr(p, '\0', (size_t)(end - p));
-
-		if (!nul)
-			break;
-		v[k++] = p;
-		p = nul + 1;
-	}
-	if (k != total || p != end || !v[0] || !v[0][0]) {
-		free(v);
-		return -EPROTO;
-	}
-	/* argv is v[0..argc), NULL; envp is the rest, NULL. */
-	memmove(v + req->argc + 1, v + req->argc, req->envc * sizeof(char *));
-	v[req->argc] = NULL;
-	v[total + 1] = NULL;
-	*ret_argv = v;
-	*ret_envp = v + req->argc + 1;
-	return 0;
-}
-
-static int read_request(int conn, const struct session_request *req,
-			char **ret_buf, char ***ret_argv, char ***ret_envp)
-{
-	char *buf;
-	int r;
-
-	if (req->argc == 0 || req->argc > SESSION_MAX_STRINGS ||
-	    req->envc > SESSION_MAX_STRINGS || req->payload_len == 0 ||
-	    req->payload_len > SESSION_MAX_PAYLOAD)
-		return -E2BIG;
-	buf = malloc(req->payload_len);
-	if (!buf)
-		return -ENOMEM;
-	r = recv_payload(conn, buf, req->payload_len);
-	if (r == 0)
-		r = split_payload(buf, req->payload_len, req, ret_argv,
-				  ret_envp);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*ret_buf = buf;
-	return 0;
-}
-
-/* In the supervisor: stdio on 0-2, the connection on 3, nothing else. */
-static int command_descriptors(int conn, const int stdio[3])
-{
-	int moved[4];
-
-	for (int i = 0; i < 4; i++) {
-		moved[i] = fcntl(i < 3 ? stdio[i] : conn, F_DUPFD_CLOEXEC, 16);
-		if (moved[i] < 0)
+		if (sent < 0)
 			return -errno;
+		off += (size_t)sent;
 	}
-	for (int i = 0; i < 4; i++) {
-		if (dup3(moved[i], i, i == 3 ? O_CLOEXEC : 0) < 0)
-			return -errno;
-	}
-	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
-		return -errno;
-	return 3;
-}
-
-static void deadline_after(struct timespec *ret, unsigned long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ret);
-	ret->tv_sec += (time_t)(ms / 1000);
-	ret->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ret->tv_nsec >= 1000000000L) {
-		ret->tv_sec++;
-		ret->tv_nsec -= 1000000000L;
-	}
-}
-
-/* What differs from the session's spec for one command: its argv and
- * environment, a private $TMPDIR without namespaces, the host sockets
- * bound since the session started. */
-static int command_spec(struct session_server *srv, struct sandbox_spec *cmd,
-			char **argv, char **client_env, struct strv *env,
-			struct strv *sockets)
-{
-	const struct paddock_policy *policy = srv->policy;
-	const struct plan *plan = &srv->c->plan;
-	char *const *envp =
-		policy->inherit_env ? client_env : policy->env.items;
-	int r = 0;
-
-	*cmd = srv->c->spec;
-	cmd->session = false;
-	cmd->session_command = true;
-	cmd->placeholders = NULL; /* the session's, released by the owner */
-	cmd->scratch = NULL;
-	cmd->host_sockets = NULL;
-	cmd->envp = envp ? envp : (char *[]){ NULL };
-	if (cmd->direct && plan->confine_writes && policy->tmp_writable &&
-	    plan->roots.len) {
-		r = direct_prepare(cmd, env, NULL);
-		if (r == 0)
-			cmd->envp = env->items;
-	}
-	if (r == 0 && !cmd->direct && plan->confine_writes) {
-		r = sockets_collect(plan, sockets);
-		cmd->host_sockets = sockets->items;
-	}
-	if (r == 0)
-		r = spawn_prepare_command(cmd, (const char *const *)argv,
-					  cmd->envp);
-	return r;
-}
-
-static void command_spec_free(struct sandbox_spec *cmd, struct strv *env,
-			      struct strv *sockets)
-{
-	for (char **p = cmd->exec_paths; p && *p; p++)
-		free(*p);
-	free(cmd->exec_paths);
-	for (char **p = cmd->sh_argv; p && *p; p++)
-		free(*p);
-	free(cmd->sh_argv);
-	strv_clear(env);
-	strv_clear(sockets);
-}
-
-static int clone_supervisor(struct sandbox_spec *cmd, int conn,
-			    const int stdio[3])
-{
-	unsigned long flags = 0;
-	pid_t pid;
-
-	if (!cmd->direct)
-		flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
-			(cmd->new_net ? CLONE_NEWNET : 0);
-	pid = raw_clone(flags);
-	if (pid == 0) {
-		int fd = command_descriptors(conn, stdio);
-
-		if (fd < 0)
-			_exit(125);
-		cmd->report_fd = fd;
-		supervisor_main(cmd);
-	}
-	return pid < 0 ? -errno : pid;
-}
-
-static int start_command(struct session_server *srv, int conn,
-			 const int stdio[3], char **argv, char **client_env,
-			 uint64_t timeout_ms)
-{
-	struct session_command *sc = &srv->cmds[srv->n_cmds];
-	struct strv env = { 0 }, sockets = { 0 };
-	struct sandbox_spec cmd;
-	int r, pid;
-
-	if (srv->n_cmds == SESSION_MAX_COMMANDS)
-		return -EAGAIN;
-	r = command_spec(srv, &cmd, argv, client_env, &env, &sockets);
-	pid = r < 0 ? r : clone_supervisor(&cmd, conn, stdio);
-	command_spec_free(&cmd, &env, &sockets);
-	if (pid < 0) {
-		direct_remove_scratch(cmd.scratch);
-		free(cmd.scratch);
-		return pid;
-	}
-	*sc = (struct session_command){ .pid = pid,
-					.pidfd = sys_pidfd_open(pid),
-					.conn = conn,
-					.scratch = cmd.scratch };
-	if (!timeout_ms)
-		timeout_ms = srv->policy->timeout_ms;
-	if (timeout_ms)
-		deadline_after(&sc->deadline,
-			       timeout_ms > 31536000000ULL
-				       ? 31536000000UL
-				       : (unsigned long)timeout_ms);
-	srv->n_cmds++;
 	return 0;
-}
-
-/* A spawn request, read from conn; conn is kept by the command or closed. */
-static void serve_spawn(struct session_server *srv, int conn,
-			const struct session_request *req, const int stdio[3],
-			int n_fds)
-{
-	char *buf = NULL, **argv = NULL, **envp = NULL;
-	int r = n_fds == 3 ? read_request(conn, req, &buf, &argv, &envp)
-			   : -EPROTO;
-
-	if (r == 0)
-		r = start_command(srv, conn, stdio, argv, envp,
-				  req->timeout_ms);
-	if (r < 0)
-		server_refuse(conn, -r);
-	free(argv);
-	free(buf);
-}
-
-static void serve_connection(struct session_server *srv, int conn)
-{
-	const struct timeval limit = { .tv_sec = SESSION_RECV_TIMEOUT_S };
-	struct session_request req;
-	int fds[3] = { -1, -1, -1 };
-	int got;
-
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-	got = recv_header(conn, &req, fds);
-	if (got > 0 && req.type == SESSION_SPAWN)
-		serve_spawn(srv, conn, &req, fds, got - 1);
-	else if (got > 0 && req.type == SESSION_STOP)
-		srv->stop = true; /* conn stays open: EOF says it is done */
-	else if (got > 0)
-		server_refuse(conn, EPROTO);
-	else
-		close(conn);
-	for (int i = 0; i < got - 1; i++)
-		close(fds[i]);
-}
-
-/* The peer must be the session's own user. Inside the server's user
- * namespace an unmapped uid reads as the overflow uid, which
- * paddock_session_open() refuses as an owner. */
-static bool peer_admitted(const struct session_server *srv, int conn)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return false;
-	return cred.uid == srv->c->spec.uid;
-}
-
-static void serve_listener(struct session_server *srv)
-{
-	int conn = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (conn < 0)
-		return;
-	if (!peer_admitted(srv, conn)) {
-		server_refuse(conn, EACCES);
-		return;
-	}
-	serve_connection(srv, conn);
-}
-
-/* The owner's channel: a connection it made for paddock_session_spawn(),
- * a stop, or end of file when the owner is gone. */
-static void serve_control(struct session_server *srv)
-{
-	struct session_request req;
-	int fds[3] = { -1, -1, -1 };
-	int got = recv_header(srv->control, &req, fds);
-
-	if (got <= 0 && got != -EPROTO && got != -EAGAIN) {
-		srv->stop = srv->owner_gone = true;
-		return;
-	}
-	if (got == 2 && req.type == SESSION_CONNECTION) {
-		serve_connection(srv, fds[0]);
-		return;
-	}
-	if (got > 0 && req.type == SESSION_STOP)
-		srv->stop = true;
-	for (int i = 0; i < got - 1; i++)
-		close(fds[i]);
-}
-
-/* Kill a command's whole tree: its supervisor is PID 1 of the command's
- * namespace; without namespaces it kills the tree itself on SIGRTMIN. */
-static void kill_command(const struct session_server *srv,
-			 const struct session_command *sc)
-{
-	kill(sc->pid, srv->c->spec.direct ? SIGRTMIN : SIGKILL);
-}
-
-static void serve_client(struct session_server *srv, struct session_command *sc)
-{
-	struct session_control ctl;
-	ssize_t n;
-
-	do {
-		n = recv(sc->conn, &ctl, sizeof(ctl), MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EAGAIN)
-		return;
-	if (n == (ssize_t)sizeof(ctl) && ctl.type == SESSION_SIGNAL &&
-	    ctl.value > 0 && ctl.value < NSIG && ctl.value != SIGKILL &&
-	    ctl.value != SIGSTOP) {
-		kill(sc->pid, ctl.value);
-		return;
-	}
-	/* The client is gone (or spoke nonsense): as when paddock dies in a
-	 * cold start, the command's tree dies. */
-	kill_command(srv, sc);
-	close(sc->conn);
-	sc->conn = -1;
-}
-
-/* The supervisor has ended: tell a client it timed out, clean up. */
-static void reap_command(struct session_command *sc)
-{
-	while (waitpid(sc->pid, NULL, __WALL) < 0 && errno == EINTR)
-		;
-	if (sc->conn >= 0 && sc->timed_out)
-		report_send(sc->conn, REPORT_TIMED_OUT, PADDOCK_STEP_NONE, 0,
-			    NULL);
-	if (sc->conn >= 0)
-		close(sc->conn);
-	if (sc->pidfd >= 0)
-		close(sc->pidfd);
-	direct_remove_scratch(sc->scratch);
-	free(sc->scratch);
-	sc->pid = 0;
-}
-
-static int ms_until(const struct timespec *deadline, const struct timespec *now)
-{
-	long long ms = (long long)(deadline->tv_sec - now->tv_sec) * 1000 +
-		       (deadline->tv_nsec - now->tv_nsec) / 1000000;
-
-	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
-}
-
-/* Kill the commands past their deadline; return the poll timeout. */
-static int expire_commands(struct session_server *srv)
-{
-	struct timespec now;
-	int wait = -1;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (size_t i = 0; i < srv->n_cmds; i++) {
-		struct session_command *sc = &srv->cmds[i];
-		int left;
-
-		if (!sc->deadline.tv_sec || sc->timed_out)
-			continue;
-		left = ms_until(&sc->deadline, &now);
-		if (left == 0) {
-			sc->timed_out = true;
-			kill_command(srv, sc);
-		} else if (wait < 0 || left < wait) {
-			wait = left;
-		}
-	}
-	return wait;
-}
-
-static void compact_commands(struct session_server *srv)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < srv->n_cmds; i++) {
-		if (srv->cmds[i].pid)
-			srv->cmds[k++] = srv->cmds[i];
-	}
-	srv->n_cmds = k;
-}
-
-static void serve(struct session_server *srv)
-{
-	struct pollfd pfds[2 + 2 * SESSION_MAX_COMMANDS];
-
-	while (!srv->stop) {
-		size_t n_cmds = srv->n_cmds;
-		int wait = expire_commands(srv);
-
-		pfds[0] =
-			(struct pollfd){ .fd = srv->control, .events = POLLIN };
-		pfds[1] = (struct pollfd){ .fd = srv->listen_fd,
-					   .events = POLLIN };
-		for (size_t i = 0; i < n_cmds; i++) {
-			pfds[2 + 2 * i] =
-				(struct pollfd){ .fd = srv->cmds[i].pidfd,
-						 .events = POLLIN };
-			pfds[3 + 2 * i] =
-				(struct pollfd){ .fd = srv->cmds[i].conn,
-						 .events = POLLIN };
-		}
-		if (poll(pfds, 2 + 2 * n_cmds, wait) <= 0)
-			continue;
-		for (size_t i = 0; i < n_cmds; i++) {
-			struct session_command *sc = &srv->cmds[i];
-
-			if (pfds[3 + 2 * i].revents && sc->conn >= 0)
-				serve_client(srv, sc);
-			if (pfds[2 + 2 * i].revents)
-				reap_command(sc);
-		}
-		compact_commands(srv);
-		if (pfds[0].revents)
-			serve_control(srv);
-		if (pfds[1].revents && !srv->stop)
-			serve_listener(srv);
-	}
-}
-
-/* The end: every command's tree dies; when the owner is gone, the server
- * also removes the placeholders, as a supervisor does in a cold start. */
-static _Noreturn void server_end(struct session_server *srv)
-{
-	for (size_t i = 0; i < srv->n_cmds; i++)
-		kill_command(srv, &srv->cmds[i]);
-	for (size_t i = 0; i < srv->n_cmds; i++) {
-		srv->cmds[i].timed_out = false;
-		reap_command(&srv->cmds[i]);
-	}
-	if (srv->owner_gone)
-		placeholders_release_inside(srv->c->placeholders);
-	_exit(0);
-}
-
-static int server_setup(struct session_server *srv, enum paddock_step *step,
-			const char **operand)
-{
-	struct sandbox_spec *spec = &srv->c->spec;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int r;
-
-	/* Its own session and process group: a terminal's Ctrl-C meant for
-	 * the owner does not reach the commands of other clients. */
-	setsid();
-	if (null >= 0) {
-		for (int fd = 0; fd < 3; fd++)
-			dup2(null, fd);
-		close(null);
-	}
-	signal(SIGPIPE, SIG_IGN);
-
-	if (!spec->direct) {
-		*step = PADDOCK_STEP_USER_NAMESPACE;
-		if (unshare(CLONE_NEWUSER) < 0)
-			return -errno;
-		*step = PADDOCK_STEP_ID_MAP;
-		r = spawn_write_id_maps(spec->uid, spec->gid);
-		if (r < 0)
-			return r;
-		*step = PADDOCK_STEP_USER_NAMESPACE;
-		if (unshare(CLONE_NEWNS) < 0)
-			return -errno;
-		r = mounts_build(spec, step, operand);
-		if (r < 0)
-			return r;
-	}
-	*step = PADDOCK_STEP_SESSION;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-static _Noreturn void server_main(struct session_server *srv)
-{
-	enum paddock_step step = PADDOCK_STEP_SESSION;
-	const char *operand = NULL;
-	int r = server_setup(srv, &step, &operand);
-
-	if (r < 0) {
-		report_send(srv->control, REPORT_SETUP_FAILED, step, -r,
-			    operand);
-		_exit(125);
-	}
-	report_send(srv->control, REPORT_READY, PADDOCK_STEP_NONE, 0, NULL);
-	serve(srv);
-	server_end(srv);
 }
 
 /* ---- The owner ------------------------------------------------------- */
@@ -769,7 +206,7 @@ static int session_launch(struct paddock_child *c, struct paddock_error *err)
 					      .listen_fd = how->listen_fd };
 
 		close(fds[0]);
-		server_main(&srv);
+		session_server_main(&srv);
 	}
 	close(fds[1]);
 	c->report_fd = fds[0];
@@ -956,7 +393,7 @@ void paddock_session_close(paddock_session *s)
 	if (!s)
 		return;
 	if (!s->ended)
-		send_header(s->c->report_fd, &stop, NULL, 0);
+		session_send_header(s->c->report_fd, &stop, NULL, 0);
 	while (waitpid(s->c->supervisor, NULL, 0) < 0 && errno == EINTR)
 		;
 	remove_own_socket(s);
@@ -1071,16 +508,9 @@ static int send_spawn(int conn, const char *const *argv, unsigned long timeout,
 			err, PADDOCK_STEP_SESSION, E2BIG, NULL,
 			"the command line and environment are too large");
 	caller_stdio(fds, opened);
-	r = send_header(conn, &req, fds, 3);
-	for (size_t off = 0; r == 0 && off < req.payload_len;) {
-		size_t n = req.payload_len - off;
-		ssize_t sent;
-
-		sent = send_all(conn, buf + off,
-				n > SESSION_CHUNK ? SESSION_CHUNK : n);
-		r = sent < 0 ? -errno : 0;
-		off += sent > 0 ? (size_t)sent : 0;
-	}
+	r = session_send_header(conn, &req, fds, 3);
+	if (r == 0)
+		r = session_send_chunks(conn, buf, req.payload_len);
 	for (int i = 0; i < 3; i++) {
 		if (opened[i] >= 0)
 			close(opened[i]);
@@ -1161,7 +591,7 @@ int paddock_session_spawn(paddock_session *s, const char *const *argv,
 				 "the session has ended");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		return error_set(err, PADDOCK_STEP_SESSION, errno, NULL, NULL);
-	r = send_header(s->c->report_fd, &req, &fds[1], 1);
+	r = session_send_header(s->c->report_fd, &req, &fds[1], 1);
 	close(fds[1]);
 	if (r < 0) {
 		close(fds[0]);
@@ -1197,7 +627,7 @@ int paddock_session_stop(const char *socket_path, struct paddock_error *err)
 
 	if (r < 0)
 		return r;
-	r = send_header(conn, &req, NULL, 0);
+	r = session_send_header(conn, &req, NULL, 0);
 	if (r < 0) {
 		close(conn);
 		return error_set(err, PADDOCK_STEP_SESSION, -r, socket_path,
@@ -1228,7 +658,7 @@ int session_child_signal(const struct paddock_child *c, int sig)
 	const struct session_control ctl = { .type = SESSION_SIGNAL,
 					     .value = sig };
 
-	if (send_all(c->report_fd, &ctl, sizeof(ctl)) < 0)
+	if (session_send_all(c->report_fd, &ctl, sizeof(ctl)) < 0)
 		return -errno;
 	return 0;
 }

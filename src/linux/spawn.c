@@ -234,6 +234,16 @@ static _Noreturn void supervisor_abandon(const struct sandbox_spec *spec)
 	_exit(125);
 }
 
+/* In a session the client stops at the exit frame, without waiting for
+ * the supervisor's own end: so the rest of the tree dies first. As PID 1
+ * of the namespace, kill(-1) reaches every other process in it. */
+static void kill_namespace(void)
+{
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+}
+
 /* Reap everything; return the command's wait status once it has ended.
  * Without namespaces, paddock's death is a signal to kill the tree. */
 static int supervise(const struct sandbox_spec *spec, pid_t pid)
@@ -313,7 +323,8 @@ static int supervisor_setup(const struct sandbox_spec *spec,
 		return -ESRCH;
 
 	if (spec->session_command && !spec->direct)
-		r = session_command_setup(spec, step, operand);
+		r = spec->prebuilt ? 0
+				   : session_command_setup(spec, step, operand);
 	else if (!spec->direct)
 		r = namespaces_setup(spec, step, operand);
 	if (r < 0)
@@ -364,6 +375,8 @@ _Noreturn void supervisor_main(const struct sandbox_spec *spec)
 	r = supervise(spec, pid);
 	if (spec->direct)
 		direct_kill_tree();
+	else if (spec->session_command)
+		kill_namespace();
 	report_send(spec->report_fd, REPORT_EXIT, PADDOCK_STEP_NONE, r, NULL);
 	_exit(0);
 }
@@ -887,6 +900,11 @@ static bool collect_reports(struct paddock_child *c, struct report *ret,
 		rep.operand[sizeof(rep.operand) - 1] = '\0';
 		*ret = rep;
 		*ret_have = true;
+		/* A session's supervisor has killed the tree before it sends
+		 * either of these: nothing follows that matters. */
+		if (c->supervisor == 0 &&
+		    (rep.type == REPORT_EXIT || rep.type == REPORT_TIMED_OUT))
+			return false;
 	}
 }
 

@@ -52,6 +52,11 @@ fi
 trap 'rm -rf "$stage" "$setuid_dir"' EXIT
 chmod 755 "$stage" "$setuid_dir"
 cp "$paddock" "$stage/paddock"
+# Helper programs some tests run (PADDOCK_HELPERS, space-separated paths).
+mkdir "$stage/helpers"
+for helper in ${PADDOCK_HELPERS:-}; do
+	cp "$helper" "$stage/helpers/"
+done
 # The suite and the shared helpers it sources as ../lib.
 suite=$(basename "$tests")
 cp -R "$tests" "$stage/$suite"
@@ -68,6 +73,7 @@ setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --init-groups \
 	--reset-env -- \
 	env HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp \
 	PADDOCK="$stage/paddock" PADDOCK_TEST_BASE="$home" \
+	PADDOCK_HELPERS_DIR="$stage/helpers" \
 	PADDOCK_SETUID_ID="$setuid_dir/setuid-id" \
 	sh -c 'cd "$HOME" && exec "$0" --tap "$1"' "$bats" "$stage/$suite"
 status=$?

@@ -64,6 +64,20 @@ list_entries() {
 	ls -A1 "$1"
 }
 
+# The path of helper program $1 (tests/helpers), or nothing. The caller's
+# run names each in PADDOCK_HELPERS; the unprivileged run gets copies in
+# PADDOCK_HELPERS_DIR (tests/lib/as-unprivileged.sh).
+helper_path() {
+	local f
+	if [ -n "${PADDOCK_HELPERS_DIR:-}" ] && [ -x "$PADDOCK_HELPERS_DIR/$1" ]; then
+		echo "$PADDOCK_HELPERS_DIR/$1"
+		return
+	fi
+	for f in ${PADDOCK_HELPERS:-}; do
+		[ "${f##*/}" != "$1" ] || { echo "$f"; return; }
+	done
+}
+
 # paddock run with the given options and command, in the current directory.
 paddock_run() {
 	"$PADDOCK" run "$@"
