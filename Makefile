@@ -47,7 +47,9 @@ windows:
 bench: build
 	@tools/deps.sh --bench
 	bench/startup.sh $(BUILD_DIR)/paddock
-bench-all: build ; bench/run $(BUILD_DIR)/paddock
+bench-all: build
+	@tools/deps.sh --bench
+	bench/run --with-npm-peers $(BUILD_DIR)/paddock
 
 format:
 	find $(FORMAT_DIRS) -type f \( -name '*.c' -o -name '*.h' \) \
