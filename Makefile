@@ -52,7 +52,9 @@ windows-check: windows
 bench: build
 	@tools/deps.sh --bench
 	bench/startup.sh $(BUILD_DIR)/paddock
-bench-all: build ; bench/run $(BUILD_DIR)/paddock
+bench-all: build
+	@tools/deps.sh --bench
+	bench/run --with-npm-peers $(BUILD_DIR)/paddock
 
 format:
 	find $(FORMAT_DIRS) -type f \( -name '*.c' -o -name '*.h' \) \

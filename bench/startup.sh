@@ -3,11 +3,11 @@
 # compares `paddock run -- /bin/true` with bare /bin/true, with bubblewrap
 # given the same policy, with a bare `unshare` and with paddock's
 # namespace-free mode, then writes the table and the machine it ran on into
-# docs/performance.md.
+# docs/startup.md.
 #
 # Usage: bench/startup.sh [PATH_TO_PADDOCK]
 # Environment: PADDOCK_BENCH_RUNS (default 300), PADDOCK_BENCH_OUTPUT
-# (default docs/performance.md; "-" to write nothing).
+# (default docs/startup.md; "-" to write nothing).
 #
 # When started as root, the benchmark runs as the unprivileged user
 # paddock-bench (created if missing), because that is how people run
@@ -17,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 paddock=$(realpath "${1:-$root/build/paddock}")
 runs=${PADDOCK_BENCH_RUNS:-300}
-output=${PADDOCK_BENCH_OUTPUT:-$root/docs/performance.md}
+output=${PADDOCK_BENCH_OUTPUT:-$root/docs/startup.md}
 bench_user=paddock-bench
 
 for cmd in hyperfine bwrap unshare setpriv git; do
@@ -148,8 +148,8 @@ Where the time goes, measured as the unprivileged user with `strace -f -c`
   `unshare -Urmnp --fork /bin/true`, which creates the namespaces and
   nothing else, takes about 1.5 ms here: already half of bubblewrap's time.
   So half of bubblewrap is out of reach for any start that creates these
-  namespaces; reaching it means not creating them per command (a sandbox
-  kept warm for a session's commands). A shorter filter (the socket
+  namespaces; reaching it means not creating them per command, which is
+  what warm sessions do (`paddock session`, see performance.md). A shorter filter (the socket
   families as a few ranges rather than one rule each) would trim the JIT.
 - The namespace-free mode (`--isolation=landlock`) makes about 2200 calls:
   one Landlock rule for each top-level entry of each writable root (501 in
@@ -161,7 +161,7 @@ Where the time goes, measured as the unprivileged user with `strace -f -c`
 
 Start-up is one figure among several: `bench/run` also measures
 spawn-heavy, file-heavy and build workloads and memory against more peers,
-in [benchmarks.md](benchmarks.md).
+in [performance.md](performance.md).
 
 The numbers below come from one run of `bench/startup.sh` (`make bench`) on
 the machine described; they are not a promise for other machines. Run it

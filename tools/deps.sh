@@ -2,7 +2,9 @@
 # Make sure the tools and libraries that build and test paddock are present.
 #
 #   tools/deps.sh             what `make build`, `make check` and `make demo` need
-#   tools/deps.sh --bench     the same, plus what bench/startup.sh compares against
+#   tools/deps.sh --bench     the same, plus what bench/startup.sh and
+#                             bench/run need (the peers themselves are
+#                             installed by bench/run)
 #   tools/deps.sh --sanitize  the same, plus what `make sanitize` needs (Clang
 #                             and its sanitizer and libFuzzer runtimes) and
 #                             valgrind, which `make check` uses when present
@@ -65,6 +67,9 @@ need_cmd bwrap bubblewrap # tests/integration/nesting.bats, and the benchmark
 has_cmd ip || optional+=(iproute2)
 if [ "$bench" = 1 ]; then
 	need_cmd hyperfine hyperfine
+	# bench/run: the report's arithmetic, and GNU time for peak memory.
+	need_cmd jq jq
+	[ -x /usr/bin/time ] || missing+=(time)
 fi
 if [ "$sanitize" = 1 ]; then
 	need_cmd clang clang

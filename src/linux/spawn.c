@@ -14,6 +14,10 @@
  *   command               sets no_new_privs, applies Landlock, drops every
  *                         capability, installs the seccomp filter and execs.
  *
+ * A command of a warm session has the same supervisor and command; the
+ * session's server starts the supervisor instead of paddock, in namespaces
+ * of its own below the session's (session.c, session_server.c).
+ *
  * No process of the tree outlives the run: when the supervisor exits, the
  * kernel kills everything left in the PID namespace (without namespaces the
  * supervisor kills every descendant itself); when paddock dies, the
