@@ -29,8 +29,9 @@
  * value. Functions that take a struct paddock_error fill it on failure (when
  * it is not NULL) with the step that failed, the positive errno and the path
  * or value involved; on Windows also with the native error code of the call
- * that failed, of which the errno is only a translation. The library never prints and never exits; it reports
- * progress through the log callback of the policy, if one is installed.
+ * that failed, of which the errno is only a translation. The library never
+ * prints and never exits; it reports progress through the log callback of
+ * the policy, if one is installed.
  *
  * The error codes returned are:
  *   -EINVAL   a bad argument (an unknown mode, an invalid protected name,
