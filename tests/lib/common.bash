@@ -78,6 +78,18 @@ helper_path() {
 	done
 }
 
+# The pathname Unix sockets bound on the host (in this network namespace)
+# that exist as sockets, one a line: what paddock covers in full isolation
+# and warns about without namespaces.
+host_pathname_sockets() {
+	local path
+	awk 'NR > 1 && $8 ~ /^\// { print $8 }' /proc/net/unix | sort -u |
+		while read -r path; do
+			[ -S "$path" ] && echo "$path"
+		done
+	return 0
+}
+
 # paddock run with the given options and command, in the current directory.
 paddock_run() {
 	"$PADDOCK" run "$@"

@@ -75,5 +75,7 @@ setup() {
 	run paddock_run --isolation=landlock -- "$PYTHON" "$PROGS/connect.py" unix "$OUTSIDE/sock"
 	# The mode cannot block it (docs/limitations.md); an explicit
 	# --isolation=landlock accepts that, and must say it.
-	assert_output_contains "warning: without namespaces the host's 1 pathname Unix socket(s), such as $OUTSIDE/sock, stay reachable"
+	# The count and the example depend on what else the host has bound.
+	[[ "$output" =~ "warning: without namespaces the host's "[0-9]+" pathname Unix socket(s), such as "/[^,]+", stay reachable" ]] ||
+		fail "no warning about reachable host sockets: $output"
 }
