@@ -160,6 +160,60 @@ int session_recv_header(int fd, struct session_request *req, int *fds,
 	return (int)got + 1;
 }
 
+int session_split_strings(char *buf, size_t len, size_t n, char ***ret)
+{
+	char **v = calloc(n + 1, sizeof(char *));
+	char *p = buf, *end = buf + len;
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	while (p < end && k < n) {
+		char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (!nul)
+			break;
+		v[k++] = p;
+		p = nul + 1;
+	}
+	if (k != n || p != end) {
+		free(v);
+		return -EPROTO;
+	}
+	*ret = v;
+	return 0;
+}
+
+int session_split_request(char *buf, size_t len, uint32_t argc, uint32_t envc,
+			  char ***ret_argv, char ***ret_envp)
+{
+	size_t total = (size_t)argc + envc;
+	char **v, **grown;
+	int r;
+
+	if (!argc)
+		return -EPROTO;
+	r = session_split_strings(buf, len, total, &v);
+	if (r < 0)
+		return r;
+	if (!v[0][0]) {
+		free(v);
+		return -EPROTO;
+	}
+	/* One more slot: argv ends with a NULL of its own before envp. */
+	grown = realloc(v, (total + 2) * sizeof(char *));
+	if (!grown) {
+		free(v);
+		return -ENOMEM;
+	}
+	memmove(grown + argc + 1, grown + argc, envc * sizeof(char *));
+	grown[argc] = NULL;
+	grown[total + 1] = NULL;
+	*ret_argv = grown;
+	*ret_envp = grown + argc + 1;
+	return 0;
+}
+
 int session_send_chunks(int fd, const char *buf, size_t len)
 {
 	for (size_t off = 0; off < len;) {

@@ -99,6 +99,16 @@ int session_send_chunks(int fd, const char *buf, size_t len);
 /* Receive exactly len bytes sent by session_send_chunks(). */
 int session_recv_payload(int conn, char *buf, size_t len);
 
+/* Split buf (len bytes) into exactly n NUL-terminated strings that fill
+ * it; *ret has n + 1 slots, the last NULL, pointing into buf. -EPROTO for
+ * anything else. */
+int session_split_strings(char *buf, size_t len, size_t n, char ***ret);
+/* The argv and environment of a spawn request: argc + envc strings, argc at
+ * least 1 and argv[0] not empty. One allocation, freed with *ret_argv;
+ * both arrays are NULL-terminated and point into buf. */
+int session_split_request(char *buf, size_t len, uint32_t argc, uint32_t envc,
+			  char ***ret_argv, char ***ret_envp);
+
 /* The server: report to the owner, serve until the session ends. */
 _Noreturn void session_server_main(struct session_server *srv);
 

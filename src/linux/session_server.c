@@ -67,38 +67,6 @@ int session_recv_payload(int conn, char *buf, size_t len)
 	return 0;
 }
 
-/* Split the payload into argv and envp: exactly argc + envc strings. */
-static int split_payload(char *buf, size_t len,
-			 const struct session_request *req, char ***ret_argv,
-			 char ***ret_envp)
-{
-	size_t total = (size_t)req->argc + req->envc, k = 0;
-	char **v = calloc(total + 2, sizeof(char *));
-	char *p = buf, *end = buf + len;
-
-	if (!v)
-		return -ENOMEM;
-	while (p < end && k < total) {
-		char *nul = memchr(p, '\0', (size_t)(end - p));
-
-		if (!nul)
-			break;
-		v[k++] = p;
-		p = nul + 1;
-	}
-	if (k != total || p != end || !v[0] || !v[0][0]) {
-		free(v);
-		return -EPROTO;
-	}
-	/* argv is v[0..argc), NULL; envp is the rest, NULL. */
-	memmove(v + req->argc + 1, v + req->argc, req->envc * sizeof(char *));
-	v[req->argc] = NULL;
-	v[total + 1] = NULL;
-	*ret_argv = v;
-	*ret_envp = v + req->argc + 1;
-	return 0;
-}
-
 static int read_request(int conn, const struct session_request *req,
 			char **ret_buf, char ***ret_argv, char ***ret_envp)
 {
@@ -114,8 +82,8 @@ static int read_request(int conn, const struct session_request *req,
 		return -ENOMEM;
 	r = session_recv_payload(conn, buf, req->payload_len);
 	if (r == 0)
-		r = split_payload(buf, req->payload_len, req, ret_argv,
-				  ret_envp);
+		r = session_split_request(buf, req->payload_len, req->argc,
+					  req->envc, ret_argv, ret_envp);
 	if (r < 0) {
 		free(buf);
 		return r;
@@ -276,7 +244,8 @@ static int pack_sockets(const struct strv *sockets, struct session_request *req,
 static int read_sockets(int chan, const struct session_request *req,
 			char **ret_buf, char ***ret)
 {
-	char *buf, **v, *p;
+	char *buf;
+	int r;
 
 	*ret_buf = NULL;
 	*ret = NULL;
@@ -286,27 +255,17 @@ static int read_sockets(int chan, const struct session_request *req,
 	    req->sockets_len > SESSION_MAX_PAYLOAD || !req->sockets_len)
 		return -E2BIG;
 	buf = malloc(req->sockets_len);
-	v = calloc(req->n_sockets + 1, sizeof(char *));
-	if (!buf || !v || session_recv_payload(chan, buf, req->sockets_len)) {
+	if (!buf)
+		return -ENOMEM;
+	r = session_recv_payload(chan, buf, req->sockets_len);
+	if (r == 0)
+		r = session_split_strings(buf, req->sockets_len, req->n_sockets,
+					  ret);
+	if (r < 0) {
 		free(buf);
-		free(v);
-		return -EPROTO;
-	}
-	p = buf;
-	for (uint32_t i = 0; i < req->n_sockets; i++) {
-		char *nul =
-			memchr(p, '\0', (size_t)(buf + req->sockets_len - p));
-
-		if (!nul) {
-			free(buf);
-			free(v);
-			return -EPROTO;
-		}
-		v[i] = p;
-		p = nul + 1;
+		return r;
 	}
 	*ret_buf = buf;
-	*ret = v;
 	return 0;
 }
 
