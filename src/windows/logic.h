@@ -15,6 +15,7 @@
  *   win_program_  finding a command's program through PATH and PATHEXT;
  *   win_path_     canonical Windows paths, "under a root", protected names;
  *   win_netenv_   the environment of a run with the network off;
+ *   win_gitdir_   the git directories a ".git" pointer file names;
  *   win_acl_      the ACL entries a policy needs;
  *   win_token_    the restricted token, as one auditable table.
  */
@@ -168,6 +169,28 @@ bool win_path_name_is_valid(const char *name);
 const char *win_path_protected_by(const char *path, const char *root,
 				  const char *const *names);
 
+/* --- Git pointer files ------------------------------------------------ */
+
+/* The most paddock reads of a ".git" or "commondir" file: a path of
+ * WIN_PATH_MAX bytes and its prefix. A longer file is refused. */
+#define WIN_GITDIR_FILE_MAX (WIN_PATH_MAX + 64)
+
+/*
+ * The git directory a ".git" file names: its text (len bytes, parsed by
+ * the core's gitfile_parse_pointer()) read from the directory dir
+ * (canonical), the path taken from dir when relative, canonicalised with
+ * win_path_canonical() ("/" read as "\"). -EINVAL for a file that is not
+ * a pointer or a path Windows cannot name; -ENOMEM. Freed with free().
+ * The Win32 layer then resolves the result to its final path.
+ */
+int win_gitdir_target(const char *text, size_t len, const char *dir,
+		      char **ret);
+
+/* The common directory a worktree's git directory gitdir (canonical)
+ * names in its "commondir" file (usually "../.."), likewise. */
+int win_gitdir_commondir(const char *text, size_t len, const char *gitdir,
+			 char **ret);
+
 /* --- Network-off environment ------------------------------------------ */
 
 /* The discard port: connections there fail at once. */
@@ -274,7 +297,16 @@ struct win_acl_plan {
 	size_t len;
 };
 
+/*
+ * The plan for roots, plus git_dirs (canonical final paths, anywhere on
+ * the machine): the git directories and common directories that ".git"
+ * pointer files at the top of the roots name, denied like a protected
+ * name. -EINVAL for a path that is not canonical, a name or SID that is
+ * not valid, a writable root at or inside a protected name or a git
+ * directory, a git directory that is a volume root; -E2BIG; -ENOMEM.
+ */
 int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
+		       const char *const *git_dirs, size_t n_git_dirs,
 		       struct win_acl_plan *ret);
 void win_acl_plan_free(struct win_acl_plan *plan);
 

@@ -104,7 +104,7 @@ static int build_plan(const struct win_resolved *res, const struct sids *s,
 			};
 	}
 	if (names)
-		r = win_acl_plan_build(roots, res->n_roots, ret);
+		r = win_acl_plan_build(roots, res->n_roots, NULL, 0, ret);
 	if (r == -EINVAL)
 		error_set(
 			err, PADDOCK_STEP_ACL, EINVAL, res->workspace,
