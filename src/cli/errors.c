@@ -107,6 +107,9 @@ static void print_hint(const struct paddock_error *err, int code)
 		if (code == ELOOP)
 			fputs("hint: replace the symbolic link with what it points to, or run outside this writable root\n",
 			      stderr);
+		else if (err->message && strstr(err->message, ".git file"))
+			fputs("hint: the .git file of a git worktree or submodule names a git directory paddock must protect; repair it ('git worktree repair' after a move) or remove it\n",
+			      stderr);
 		break;
 	case PADDOCK_STEP_LANDLOCK:
 		if (code == EOPNOTSUPP && err->message &&
