@@ -17,7 +17,9 @@
  *   win_netenv_   the environment of a run with the network off;
  *   win_gitdir_   the git directories a ".git" pointer file names;
  *   win_acl_      the ACL entries a policy needs;
- *   win_token_    the restricted token, as one auditable table.
+ *   win_token_    the restricted token, as one auditable table;
+ *   win_exec_     whether a refused launch is the command's failure or
+ *                 paddock's.
  */
 #ifndef PADDOCK_WINDOWS_LOGIC_H
 #define PADDOCK_WINDOWS_LOGIC_H
@@ -379,5 +381,36 @@ int win_token_restricting_sids(const struct win_token_spec *spec,
 			       const char *const *capability_sids, size_t n,
 			       const char *logon_sid, const char **ret,
 			       size_t max, size_t *ret_n);
+
+/* --- Launch failures ---------------------------------------------------- */
+
+/* What an access check answered; UNKNOWN when it could not be made. */
+enum win_exec_access {
+	WIN_EXEC_UNKNOWN,
+	WIN_EXEC_GRANTED,
+	WIN_EXEC_DENIED,
+};
+
+/* The four checks made around CreateProcessAsUserW (see launch.c). */
+struct win_exec_checks {
+	enum win_exec_access program_user; /* the caller's own token */
+	enum win_exec_access program_sandbox; /* the restricted token */
+	enum win_exec_access cwd_user;
+	enum win_exec_access cwd_sandbox;
+};
+
+enum win_exec_verdict {
+	WIN_EXEC_OK, /* nothing denied, and the launch was not refused */
+	WIN_EXEC_NOT_EXECUTABLE, /* the user cannot execute it: 126 */
+	WIN_EXEC_SANDBOX_PROGRAM, /* only the sandbox cannot: 125 */
+	WIN_EXEC_USER_CWD, /* the user cannot enter the directory: 125 */
+	WIN_EXEC_SANDBOX_CWD, /* only the sandbox cannot enter it: 125 */
+	WIN_EXEC_UNEXPLAINED, /* refused, and no check says why: 125 */
+};
+
+/* Classify: launch_denied tells that CreateProcess(AsUser)W failed with
+ * ERROR_ACCESS_DENIED; false for the check made before the launch. */
+enum win_exec_verdict win_exec_classify(const struct win_exec_checks *c,
+					bool launch_denied);
 
 #endif
