@@ -125,6 +125,17 @@ static void print_hint(const struct paddock_error *err, int code)
 			fputs("hint: this system ignores the restrictions asked of CreateRestrictedToken (Wine does), so paddock refuses to run; 'paddock check' tells; --sandbox full-access runs without confinement\n",
 			      stderr);
 		break;
+	case PADDOCK_STEP_SPAWN:
+	case PADDOCK_STEP_CHDIR:
+		if (err->message &&
+		    strstr(err->message, "restricted token may not"))
+			fputs("hint: the sandbox's token is a limited one, in which the Administrators group only denies; grant your own user read and execute there (icacls PATH /grant \"%USERNAME%\":RX), or use --sandbox full-access\n",
+			      stderr);
+		else if (err->message &&
+			 strstr(err->message, "user may not enter"))
+			fputs("hint: choose a working directory you can enter with -C\n",
+			      stderr);
+		break;
 	case PADDOCK_STEP_PLACEHOLDER:
 		if (code == EBUSY)
 			fputs("hint: another process holds a lock on this directory; retry when it is done\n",

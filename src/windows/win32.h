@@ -13,6 +13,7 @@
  *   win_rtoken_   the write-restricted token, built from token.c's table;
  *   win_gitdirw_  following a ".git" pointer file to the git directories;
  *   win_aclw_     writing acl.c's plan, the placeholders, the audit;
+ *   win_execw_    the access checks behind a refused launch's verdict;
  *   win_spawn_    the command's process, its job object and its end.
  *
  * Every function returns 0 or a negative errno and, where it takes a
@@ -190,6 +191,10 @@ int win_launch_prepare(const struct paddock_policy *policy,
 		       const char *stub_dir, struct win_launch *ret,
 		       bool *ret_not_found, struct paddock_error *err);
 void win_launch_free(struct win_launch *l);
+/* The checks exec.c classifies: may the caller, and may token (NULL: the
+ * caller's own), execute l->app and enter l->cwd? See execw.c. */
+void win_execw_check(const struct win_launch *l, HANDLE token,
+		     struct win_exec_checks *ret);
 /* Create the process suspended, with token (NULL: paddock's own) and only
  * the standard handles inherited. Returns 0 or the native error code. */
 DWORD win_launch_start(const struct win_launch *l, HANDLE token,
