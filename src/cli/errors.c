@@ -107,6 +107,9 @@ static void print_hint(const struct paddock_error *err, int code)
 		if (code == ELOOP)
 			fputs("hint: replace the symbolic link with what it points to, or run outside this writable root\n",
 			      stderr);
+		else if (err->message && strstr(err->message, ".git file"))
+			fputs("hint: the .git file of a git worktree or submodule names a git directory paddock must protect; repair it ('git worktree repair' after a move) or remove it\n",
+			      stderr);
 		break;
 	case PADDOCK_STEP_LANDLOCK:
 		if (code == EOPNOTSUPP && err->message &&
@@ -120,6 +123,17 @@ static void print_hint(const struct paddock_error *err, int code)
 	case PADDOCK_STEP_TOKEN:
 		if (code == EPERM)
 			fputs("hint: this system ignores the restrictions asked of CreateRestrictedToken (Wine does), so paddock refuses to run; 'paddock check' tells; --sandbox full-access runs without confinement\n",
+			      stderr);
+		break;
+	case PADDOCK_STEP_SPAWN:
+	case PADDOCK_STEP_CHDIR:
+		if (err->message &&
+		    strstr(err->message, "restricted token may not"))
+			fputs("hint: the sandbox's token is a limited one, in which the Administrators group only denies; grant your own user read and execute there (icacls PATH /grant \"%USERNAME%\":RX), or use --sandbox full-access\n",
+			      stderr);
+		else if (err->message &&
+			 strstr(err->message, "user may not enter"))
+			fputs("hint: choose a working directory you can enter with -C\n",
 			      stderr);
 		break;
 	case PADDOCK_STEP_PLACEHOLDER:

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gitfile.h"
 #include "resolve.h"
 
 bool path_is_under(const char *path, const char *parent)
@@ -30,8 +31,8 @@ static char *join(const char *dir, const char *name)
 	return out;
 }
 
-/* Read at most size - 1 bytes of a small file, NUL-terminated, with the
- * trailing newline and blanks removed. */
+/* Read at most size - 1 bytes of a small file, NUL-terminated; its
+ * length. gitfile.c parses what it holds. */
 static int read_small_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -46,9 +47,6 @@ static int read_small_file(const char *path, char *buf, size_t size)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	while (n > 0 &&
-	       (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
 	return (int)n;
 }
 
@@ -70,21 +68,18 @@ static int canonical_from(const char *base, const char *rel, char **ret)
 
 int git_pointer_target(const char *file, const char *base, char **ret)
 {
-	static const char prefix[] = "gitdir:";
 	char buf[PATH_MAX + 16];
-	const char *target;
+	char *target;
 	int r = read_small_file(file, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
-	if (strncmp(buf, prefix, sizeof(prefix) - 1) != 0)
-		return -EINVAL;
-	target = buf + sizeof(prefix) - 1;
-	while (*target == ' ' || *target == '\t')
-		target++;
-	if (!*target)
-		return -EINVAL;
-	return canonical_from(base, target, ret);
+	r = gitfile_parse_pointer(buf, (size_t)r, &target);
+	if (r < 0)
+		return r;
+	r = canonical_from(base, target, ret);
+	free(target);
+	return r;
 }
 
 /* st: what lstat found at path, when the caller has it; NULL otherwise. */
@@ -133,8 +128,8 @@ static int protect_git_pointer(const struct paddock_policy *policy,
 			       const char *file)
 {
 	char buf[PATH_MAX + 1];
-	char *gitdir, *common_file, *common = NULL;
-	int r = git_pointer_target(file, root, &gitdir);
+	char *gitdir, *common_file, *common = NULL, *text = NULL;
+	int n, r = git_pointer_target(file, root, &gitdir);
 
 	if (r < 0) {
 		log_msg(policy, PADDOCK_LOG_WARNING,
@@ -147,9 +142,11 @@ static int protect_git_pointer(const struct paddock_policy *policy,
 		free(gitdir);
 		return -ENOMEM;
 	}
-	if (read_small_file(common_file, buf, sizeof(buf)) > 0 &&
-	    canonical_from(gitdir, buf, &common) < 0)
+	n = read_small_file(common_file, buf, sizeof(buf));
+	if (n > 0 && gitfile_parse_commondir(buf, (size_t)n, &text) == 0 &&
+	    canonical_from(gitdir, text, &common) < 0)
 		common = NULL;
+	free(text);
 	free(common_file);
 	r = add_protected(plan, gitdir, false, true, NULL);
 	if (r < 0 || !common) {

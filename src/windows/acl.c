@@ -26,6 +26,19 @@
  *   inherited allow. Denying every capability SID of the run, not only the
  *   root's, keeps the name closed to a second root that contains the first.
  *
+ * - A git directory that a ".git" file at the top of a root points to
+ *   (a worktree's git directory and its common directory, a submodule's
+ *   directory under the superproject's .git) holds the hooks and the
+ *   config git runs, so it gets the same deny entries as a protected
+ *   name, wherever it lies. Outside the writable roots no grant of
+ *   paddock's reaches it, but the deny is still needed: the user's own
+ *   DACLs may grant Everyone or the logon session write access there
+ *   (a directory made at a drive's root inherits such an entry), and
+ *   both are restricting SIDs of the token. A writable root at or below
+ *   such a directory is refused (its explicit grant would come before the
+ *   inherited deny), and so is a volume root (a deny there would be
+ *   propagated over the whole volume).
+ *
  * - A protected name that does not exist cannot carry an entry, and a deny
  *   of FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY on the root would forbid
  *   every new entry at the top of the root, not one name. So, as the Linux
@@ -208,6 +221,63 @@ static int check_roots(struct builder *b, const struct win_acl_root *roots,
 	return 0;
 }
 
+/* "C:\" or "\\server\share": the root of a volume. */
+static bool is_volume_root(const char *path)
+{
+	size_t seps = 0;
+
+	if (path[strlen(path) - 1] == '\\')
+		return true;
+	if (path[0] != '\\')
+		return false;
+	for (const char *p = path; *p; p++)
+		seps += *p == '\\';
+	return seps <= 3;
+}
+
+static int check_git_dirs(const struct win_acl_root *roots, size_t n_roots,
+			  const char *const *dirs, size_t n_dirs)
+{
+	for (size_t i = 0; i < n_dirs; i++) {
+		if (!is_canonical(dirs[i]) || is_volume_root(dirs[i]))
+			return -EINVAL;
+		for (size_t j = 0; j < n_roots; j++) {
+			if (win_path_is_under(roots[j].path, dirs[i]))
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Whether dirs[i] equals an earlier one, compared as Windows does. */
+static bool seen_before(const char *const *dirs, size_t i)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (win_path_is_under(dirs[i], dirs[j]) &&
+		    win_path_is_under(dirs[j], dirs[i]))
+			return true;
+	}
+	return false;
+}
+
+static int plan_git_dirs(struct builder *b, const char *const *dirs,
+			 size_t n_dirs)
+{
+	for (size_t i = 0; i < n_dirs; i++) {
+		if (seen_before(dirs, i))
+			continue;
+		for (size_t j = 0; j < b->n_sids; j++) {
+			int ret =
+				add(b, dirs[i], NULL, b->sids[j], WIN_ACL_DENY,
+				    WIN_ACL_ANY_WRITE, INHERIT_ALL, false);
+
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static int plan_root(struct builder *b, const struct win_acl_root *r)
 {
 	int ret;
@@ -242,17 +312,22 @@ void win_acl_plan_free(struct win_acl_plan *plan)
 }
 
 int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
+		       const char *const *git_dirs, size_t n_git_dirs,
 		       struct win_acl_plan *ret)
 {
 	struct builder b = { 0 };
 	int r;
 
 	r = check_roots(&b, roots, n_roots);
+	if (r == 0)
+		r = check_git_dirs(roots, n_roots, git_dirs, n_git_dirs);
 	if (r < 0)
 		return r;
 
 	for (size_t i = 0; i < n_roots && r == 0; i++)
 		r = plan_root(&b, &roots[i]);
+	if (r == 0)
+		r = plan_git_dirs(&b, git_dirs, n_git_dirs);
 	for (size_t i = 0; i < b.n_sids && r == 0; i++)
 		r = add(&b, WIN_ACL_NUL_DEVICE, NULL, b.sids[i], WIN_ACL_ALLOW,
 			NUL_DEVICE_MASK, 0, false);

@@ -15,8 +15,11 @@
  *   win_program_  finding a command's program through PATH and PATHEXT;
  *   win_path_     canonical Windows paths, "under a root", protected names;
  *   win_netenv_   the environment of a run with the network off;
+ *   win_gitdir_   the git directories a ".git" pointer file names;
  *   win_acl_      the ACL entries a policy needs;
- *   win_token_    the restricted token, as one auditable table.
+ *   win_token_    the restricted token, as one auditable table;
+ *   win_exec_     whether a refused launch is the command's failure or
+ *                 paddock's.
  */
 #ifndef PADDOCK_WINDOWS_LOGIC_H
 #define PADDOCK_WINDOWS_LOGIC_H
@@ -168,6 +171,28 @@ bool win_path_name_is_valid(const char *name);
 const char *win_path_protected_by(const char *path, const char *root,
 				  const char *const *names);
 
+/* --- Git pointer files ------------------------------------------------ */
+
+/* The most paddock reads of a ".git" or "commondir" file: a path of
+ * WIN_PATH_MAX bytes and its prefix. A longer file is refused. */
+#define WIN_GITDIR_FILE_MAX (WIN_PATH_MAX + 64)
+
+/*
+ * The git directory a ".git" file names: its text (len bytes, parsed by
+ * the core's gitfile_parse_pointer()) read from the directory dir
+ * (canonical), the path taken from dir when relative, canonicalised with
+ * win_path_canonical() ("/" read as "\"). -EINVAL for a file that is not
+ * a pointer or a path Windows cannot name; -ENOMEM. Freed with free().
+ * The Win32 layer then resolves the result to its final path.
+ */
+int win_gitdir_target(const char *text, size_t len, const char *dir,
+		      char **ret);
+
+/* The common directory a worktree's git directory gitdir (canonical)
+ * names in its "commondir" file (usually "../.."), likewise. */
+int win_gitdir_commondir(const char *text, size_t len, const char *gitdir,
+			 char **ret);
+
 /* --- Network-off environment ------------------------------------------ */
 
 /* The discard port: connections there fail at once. */
@@ -274,7 +299,16 @@ struct win_acl_plan {
 	size_t len;
 };
 
+/*
+ * The plan for roots, plus git_dirs (canonical final paths, anywhere on
+ * the machine): the git directories and common directories that ".git"
+ * pointer files at the top of the roots name, denied like a protected
+ * name. -EINVAL for a path that is not canonical, a name or SID that is
+ * not valid, a writable root at or inside a protected name or a git
+ * directory, a git directory that is a volume root; -E2BIG; -ENOMEM.
+ */
 int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
+		       const char *const *git_dirs, size_t n_git_dirs,
 		       struct win_acl_plan *ret);
 void win_acl_plan_free(struct win_acl_plan *plan);
 
@@ -347,5 +381,36 @@ int win_token_restricting_sids(const struct win_token_spec *spec,
 			       const char *const *capability_sids, size_t n,
 			       const char *logon_sid, const char **ret,
 			       size_t max, size_t *ret_n);
+
+/* --- Launch failures ---------------------------------------------------- */
+
+/* What an access check answered; UNKNOWN when it could not be made. */
+enum win_exec_access {
+	WIN_EXEC_UNKNOWN,
+	WIN_EXEC_GRANTED,
+	WIN_EXEC_DENIED,
+};
+
+/* The four checks made around CreateProcessAsUserW (see launch.c). */
+struct win_exec_checks {
+	enum win_exec_access program_user; /* the caller's own token */
+	enum win_exec_access program_sandbox; /* the restricted token */
+	enum win_exec_access cwd_user;
+	enum win_exec_access cwd_sandbox;
+};
+
+enum win_exec_verdict {
+	WIN_EXEC_OK, /* nothing denied, and the launch was not refused */
+	WIN_EXEC_NOT_EXECUTABLE, /* the user cannot execute it: 126 */
+	WIN_EXEC_SANDBOX_PROGRAM, /* only the sandbox cannot: 125 */
+	WIN_EXEC_USER_CWD, /* the user cannot enter the directory: 125 */
+	WIN_EXEC_SANDBOX_CWD, /* only the sandbox cannot enter it: 125 */
+	WIN_EXEC_UNEXPLAINED, /* refused, and no check says why: 125 */
+};
+
+/* Classify: launch_denied tells that CreateProcess(AsUser)W failed with
+ * ERROR_ACCESS_DENIED; false for the check made before the launch. */
+enum win_exec_verdict win_exec_classify(const struct win_exec_checks *c,
+					bool launch_denied);
 
 #endif

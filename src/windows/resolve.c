@@ -212,7 +212,48 @@ static int inspect_name(struct win_resolved_name *n, struct paddock_error *err)
 		   dir_is_empty(wide)) {
 		n->placeholder = true;
 	}
+	n->is_file = !n->missing &&
+		     !(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
 	free(wide);
+	return 0;
+}
+
+/* ".git", compared as Windows compares names. */
+static bool is_dot_git(const char *name)
+{
+	static const char dot_git[] = ".git";
+
+	for (size_t i = 0; i < sizeof(dot_git); i++) {
+		char c = name[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != dot_git[i])
+			return false;
+	}
+	return true;
+}
+
+/* The .git files at the top of the roots: their git directories. */
+static int follow_git_pointers(const struct paddock_policy *policy,
+			       struct win_resolved *res,
+			       struct paddock_error *err)
+{
+	for (size_t i = 0; i < res->n_roots; i++) {
+		const struct win_resolved_root *root = &res->roots[i];
+
+		for (size_t j = 0; j < root->n_names; j++) {
+			const struct win_resolved_name *n = &root->names[j];
+			int r;
+
+			if (!n->is_file || !is_dot_git(n->name))
+				continue;
+			r = win_gitdirw_follow(policy, res, root->path, n->path,
+					       err);
+			if (r < 0)
+				return r;
+		}
+	}
 	return 0;
 }
 
@@ -354,6 +395,30 @@ static bool is_volume_root(const char *path)
 	return seps <= 3;
 }
 
+/* A git directory that is a volume root, or that holds a writable root,
+ * cannot be denied without undoing the grants (see acl.c). */
+static int check_git_dirs(const struct win_resolved *res,
+			  struct paddock_error *err)
+{
+	for (size_t i = 0; i < res->n_git_dirs; i++) {
+		const char *dir = res->git_dirs[i].path;
+
+		if (is_volume_root(dir))
+			return error_set(
+				err, PADDOCK_STEP_PROTECTED_NAME, EINVAL,
+				res->git_dirs[i].pointer,
+				"a .git file points to the root of a drive or share, which paddock will not deny to the sandbox as a whole");
+		for (size_t j = 0; j < res->n_roots; j++) {
+			if (win_path_is_under(res->roots[j].path, dir))
+				return error_set(
+					err, PADDOCK_STEP_WRITABLE_ROOT, EINVAL,
+					res->roots[j].path,
+					"a writable root lies inside a git directory that a .git file points to");
+		}
+	}
+	return 0;
+}
+
 /*
  * Refuse what the ACL entries cannot express: a drive root as a writable
  * root (full access under another name, and a DACL change that would be
@@ -383,7 +448,7 @@ static int check_roots(const struct win_resolved *res,
 			}
 		}
 	}
-	return 0;
+	return check_git_dirs(res, err);
 }
 
 int win_resolve_policy(const struct paddock_policy *policy,
@@ -405,6 +470,8 @@ int win_resolve_policy(const struct paddock_policy *policy,
 	for (size_t i = 0; r == 0 && i < res.n_roots; i++)
 		r = resolve_names(policy, &res.roots[i], err);
 	if (r == 0)
+		r = follow_git_pointers(policy, &res, err);
+	if (r == 0)
 		r = check_roots(&res, err);
 	if (r < 0) {
 		win_resolve_free(&res);
@@ -425,6 +492,11 @@ void win_resolve_free(struct win_resolved *r)
 		free(r->roots[i].path);
 	}
 	free(r->roots);
+	for (size_t i = 0; i < r->n_git_dirs; i++) {
+		free(r->git_dirs[i].path);
+		free(r->git_dirs[i].pointer);
+	}
+	free(r->git_dirs);
 	free(r->workspace);
 	*r = (struct win_resolved){ 0 };
 }

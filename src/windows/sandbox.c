@@ -78,6 +78,7 @@ static int build_plan(const struct win_resolved *res, const struct sids *s,
 		      struct win_acl_plan *ret, struct paddock_error *err)
 {
 	struct win_acl_root *roots = calloc(res->n_roots + 1, sizeof(*roots));
+	const char **git_dirs = calloc(res->n_git_dirs + 1, sizeof(*git_dirs));
 	struct win_acl_name *names = NULL;
 	size_t total = 0, at = 0;
 	int r = -ENOMEM;
@@ -103,12 +104,16 @@ static int build_plan(const struct win_resolved *res, const struct sids *s,
 					   root->names[j].placeholder,
 			};
 	}
-	if (names)
-		r = win_acl_plan_build(roots, res->n_roots, ret);
+	for (size_t i = 0; git_dirs && i < res->n_git_dirs; i++)
+		git_dirs[i] = res->git_dirs[i].path;
+	if (names && git_dirs)
+		r = win_acl_plan_build(roots, res->n_roots, git_dirs,
+				       res->n_git_dirs, ret);
 	if (r == -EINVAL)
 		error_set(
 			err, PADDOCK_STEP_ACL, EINVAL, res->workspace,
 			"the writable roots and protected names contradict each other");
+	free(git_dirs);
 	free(names);
 	free(roots);
 	return r;
@@ -137,6 +142,10 @@ static void say_what_is_enforced(const struct paddock_policy *policy,
 		log_msg(policy, PADDOCK_LOG_INFO,
 			"reserved missing protected name %s",
 			sb->placeholder_paths[i]);
+	for (size_t i = 0; i < res->n_git_dirs; i++)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"protected git directory %s (named by %s)",
+			res->git_dirs[i].path, res->git_dirs[i].pointer);
 	log_msg(policy, PADDOCK_LOG_INFO,
 		"unelevated mode: a write-restricted token confines writes to %s",
 		policy->mode == PADDOCK_MODE_READ_ONLY

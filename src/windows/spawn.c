@@ -83,13 +83,64 @@ static int make_job(HANDLE *ret, struct paddock_error *err)
 	return 0;
 }
 
+/*
+ * Whose failure an access refusal around the launch is (exec.c decides;
+ * execw.c makes the checks). Returns 0 to go ahead, 1 when the command
+ * cannot be executed by the user himself (recorded: 126), or a paddock
+ * error (125) naming the step, the path and, through the CLI, a hint.
+ */
+static int judge_access(struct paddock_child *child, const struct win_launch *l,
+			bool launch_denied, struct paddock_error *err)
+{
+	struct win_exec_checks checks;
+	enum win_exec_verdict verdict;
+	char *app = NULL, *cwd = NULL;
+	int r = -ENOMEM;
+
+	win_execw_check(l, child->sandbox->token, &checks);
+	verdict = win_exec_classify(&checks, launch_denied);
+	if (verdict == WIN_EXEC_OK)
+		return 0;
+	if (verdict == WIN_EXEC_NOT_EXECUTABLE) {
+		win_err_set(err, PADDOCK_STEP_SPAWN, ERROR_ACCESS_DENIED,
+			    l->program, NULL);
+		child->exec_failed = true;
+		return 1;
+	}
+	if (win_str_utf8(l->app, &app) < 0 || win_str_utf8(l->cwd, &cwd) < 0)
+		verdict = WIN_EXEC_OK; /* out of memory: r stays -ENOMEM */
+	if (verdict == WIN_EXEC_SANDBOX_PROGRAM)
+		r = win_err_set(
+			err, PADDOCK_STEP_SPAWN, ERROR_ACCESS_DENIED, app,
+			"the sandbox's restricted token may not execute this program, though the user may");
+	else if (verdict == WIN_EXEC_USER_CWD)
+		r = win_err_set(err, PADDOCK_STEP_CHDIR, ERROR_ACCESS_DENIED,
+				cwd, "the user may not enter this directory");
+	else if (verdict == WIN_EXEC_SANDBOX_CWD)
+		r = win_err_set(
+			err, PADDOCK_STEP_CHDIR, ERROR_ACCESS_DENIED, cwd,
+			"the sandbox's restricted token may not enter this directory, though the user may");
+	else if (verdict == WIN_EXEC_UNEXPLAINED)
+		r = win_err_set(
+			err, PADDOCK_STEP_SPAWN, ERROR_ACCESS_DENIED, app,
+			"Windows refused to start the command, and neither the program nor the working directory is denied to the sandbox: not known to be the command's failure");
+	free(app);
+	free(cwd);
+	return r;
+}
+
 /* Start the prepared command suspended, in the job, then resume it. */
 static int start(struct paddock_child *child, const struct win_launch *l,
 		 struct paddock_error *err)
 {
 	PROCESS_INFORMATION pi;
 	DWORD native = win_launch_start(l, child->sandbox->token, &pi);
+	int r;
 
+	if (native == ERROR_ACCESS_DENIED) {
+		r = judge_access(child, l, true, err);
+		return r > 0 ? 0 : r;
+	}
 	if (native)
 		return win_err_set(err, PADDOCK_STEP_SPAWN, native, l->program,
 				   NULL);
@@ -125,13 +176,14 @@ static void child_free(struct paddock_child *child)
 }
 
 /* Not finding the program, and CreateProcess's own "cannot execute"
- * answers, are the command's failure (127, 126), not paddock's. */
+ * answers, are the command's failure (127, 126), not paddock's.
+ * ERROR_ACCESS_DENIED is not among them: judge_access() decides whose
+ * failure that is. */
 static bool is_exec_failure(const struct paddock_error *e)
 {
 	return e->step == PADDOCK_STEP_SPAWN &&
 	       (e->native == ERROR_BAD_EXE_FORMAT ||
 		e->native == ERROR_EXE_MACHINE_TYPE_MISMATCH ||
-		e->native == ERROR_ACCESS_DENIED ||
 		e->native == ERROR_FILE_NOT_FOUND);
 }
 
@@ -149,9 +201,23 @@ static int launch(struct paddock_child *child, const char *const *argv,
 		child->exec_failed = not_found;
 		return not_found ? 0 : r;
 	}
-	r = make_job(&child->job, e);
+	/* Under the restricted token, check before the launch too: a
+	 * working directory the token cannot enter may not fail
+	 * CreateProcessAsUserW but kill the new process as it starts, with
+	 * an exit code that would look like the command's. */
+	r = child->sandbox->token ? judge_access(child, &l, false, e) : 0;
+	if (r > 0) {
+		win_launch_free(&l);
+		return 0;
+	}
+	if (r == 0)
+		r = make_job(&child->job, e);
 	if (r == 0)
 		r = start(child, &l, e);
+	if (r == 0 && child->exec_failed) {
+		win_launch_free(&l);
+		return 0;
+	}
 	if (r < 0 && is_exec_failure(e)) {
 		child->exec_failed = true;
 		r = 0;

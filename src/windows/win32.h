@@ -11,7 +11,9 @@
  *   win_home_     paddock's per-user directory and the files in it;
  *   win_capsid_   the persisted capability SIDs;
  *   win_rtoken_   the write-restricted token, built from token.c's table;
+ *   win_gitdirw_  following a ".git" pointer file to the git directories;
  *   win_aclw_     writing acl.c's plan, the placeholders, the audit;
+ *   win_execw_    the access checks behind a refused launch's verdict;
  *   win_spawn_    the command's process, its job object and its end.
  *
  * Every function returns 0 or a negative errno and, where it takes a
@@ -62,6 +64,7 @@ struct win_resolved_name {
 	char *path; /* root\name, canonical */
 	bool missing; /* nothing there: reserve it */
 	bool placeholder; /* an empty hidden directory a run left: reuse */
+	bool is_file; /* exists and is not a directory */
 };
 
 struct win_resolved_root {
@@ -71,14 +74,30 @@ struct win_resolved_root {
 	size_t n_names;
 };
 
+/* A git directory a ".git" pointer file names, denied like a protected
+ * name wherever it lies. */
+struct win_resolved_gitdir {
+	char *path; /* canonical final path */
+	char *pointer; /* the .git file that named it (or its commondir) */
+};
+
 struct win_resolved {
 	char *workspace; /* canonical final path, the working directory */
 	struct win_resolved_root *roots; /* workspace-write only */
 	size_t n_roots;
+	struct win_resolved_gitdir *git_dirs;
+	size_t n_git_dirs;
 };
 
 int win_resolve_policy(const struct paddock_policy *policy,
 		       struct win_resolved *ret, struct paddock_error *err);
+
+/* Read the ".git" file at file, at the top of the writable root root, and
+ * add the git directory it names, and the worktree's common directory, to
+ * res->git_dirs; a pointer that cannot be read or resolved is an error. */
+int win_gitdirw_follow(const struct paddock_policy *policy,
+		       struct win_resolved *res, const char *root,
+		       const char *file, struct paddock_error *err);
 void win_resolve_free(struct win_resolved *r);
 
 /* --- paddock's home ------------------------------------------------------ */
@@ -172,6 +191,10 @@ int win_launch_prepare(const struct paddock_policy *policy,
 		       const char *stub_dir, struct win_launch *ret,
 		       bool *ret_not_found, struct paddock_error *err);
 void win_launch_free(struct win_launch *l);
+/* The checks exec.c classifies: may the caller, and may token (NULL: the
+ * caller's own), execute l->app and enter l->cwd? See execw.c. */
+void win_execw_check(const struct win_launch *l, HANDLE token,
+		     struct win_exec_checks *ret);
 /* Create the process suspended, with token (NULL: paddock's own) and only
  * the standard handles inherited. Returns 0 or the native error code. */
 DWORD win_launch_start(const struct win_launch *l, HANDLE token,

@@ -46,7 +46,7 @@ static void workspace_root_is_granted_to_its_sid(void **state)
 	const struct win_acl_entry *self = NULL, *below = NULL, *e;
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(roots, 1, &plan), 0);
+	assert_int_equal(win_acl_plan_build(roots, 1, NULL, 0, &plan), 0);
 	assert_int_equal(find(&plan, "C:\\ws", WS_SID, WIN_ACL_ALLOW, &e), 2);
 	for (size_t i = 0; i < plan.len; i++) {
 		e = &plan.entries[i];
@@ -100,7 +100,7 @@ static void protected_names_are_denied_every_write(void **state)
 	const struct win_acl_entry *git, *agents;
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(roots, 1, &plan), 0);
+	assert_int_equal(win_acl_plan_build(roots, 1, NULL, 0, &plan), 0);
 	assert_int_equal(
 		find(&plan, "C:\\ws\\.git", WS_SID, WIN_ACL_DENY, &git), 1);
 	assert_int_equal(
@@ -136,7 +136,7 @@ static void every_capability_sid_is_denied_each_protected_name(void **state)
 	const struct win_acl_entry *e;
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(roots, 3, &plan), 0);
+	assert_int_equal(win_acl_plan_build(roots, 3, NULL, 0, &plan), 0);
 	assert_int_equal(find(&plan, "C:\\ws\\.git", WS_SID, WIN_ACL_DENY, &e),
 			 1);
 	assert_int_equal(
@@ -176,7 +176,7 @@ static void drive_root_paths_are_joined_once(void **state)
 	const struct win_acl_entry *e;
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(roots, 2, &plan), 0);
+	assert_int_equal(win_acl_plan_build(roots, 2, NULL, 0, &plan), 0);
 	assert_int_equal(find(&plan, "D:\\.git", WS_SID, WIN_ACL_DENY, &e), 1);
 	assert_int_equal(
 		find(&plan, "\\\\srv\\share\\.git", WS_SID, WIN_ACL_DENY, &e),
@@ -189,7 +189,7 @@ static void no_roots_means_no_entries(void **state)
 	struct win_acl_plan plan = { 0 };
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(NULL, 0, &plan), 0);
+	assert_int_equal(win_acl_plan_build(NULL, 0, NULL, 0, &plan), 0);
 	assert_int_equal(plan.len, 0);
 	win_acl_plan_free(&plan);
 }
@@ -214,7 +214,7 @@ static void bad_input_is_refused(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (win_acl_plan_build(cases[i], 1, &plan) != -EINVAL)
+		if (win_acl_plan_build(cases[i], 1, NULL, 0, &plan) != -EINVAL)
 			fail_msg("case %zu accepted", i);
 	}
 	assert_null(plan.entries);
@@ -239,9 +239,102 @@ static void root_inside_a_protected_name_is_refused(void **state)
 	struct win_acl_plan plan;
 
 	(void)state;
-	assert_int_equal(win_acl_plan_build(roots, 2, &plan), -EINVAL);
-	assert_int_equal(win_acl_plan_build(missing, 2, &plan), -EINVAL);
-	assert_int_equal(win_acl_plan_build(nested, 2, &plan), 0);
+	assert_int_equal(win_acl_plan_build(roots, 2, NULL, 0, &plan), -EINVAL);
+	assert_int_equal(win_acl_plan_build(missing, 2, NULL, 0, &plan),
+			 -EINVAL);
+	assert_int_equal(win_acl_plan_build(nested, 2, NULL, 0, &plan), 0);
+	win_acl_plan_free(&plan);
+}
+
+/* A worktree's git directory and its common directory lie outside every
+ * writable root; each capability SID of the run is denied them like a
+ * protected name, inherited by what they hold, and nothing is granted. */
+static void git_dirs_are_denied_to_every_capability_sid(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\wt", WS_SID, ws_names, 2 },
+		{ "C:\\tmp", OTHER_SID, NULL, 0 },
+	};
+	const char *const dirs[] = { "C:\\repo\\.git\\worktrees\\wt",
+				     "C:\\repo\\.git" };
+	const char *const sids[] = { WS_SID, OTHER_SID };
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e = NULL;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 2, dirs, 2, &plan), 0);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t j = 0; j < 2; j++) {
+			assert_int_equal(
+				find(&plan, dirs[i], sids[j], WIN_ACL_DENY, &e),
+				1);
+			assert_int_equal(e->mask, WIN_ACL_ANY_WRITE);
+			assert_int_equal(e->inherit,
+					 WIN_ACL_OBJECT_INHERIT |
+						 WIN_ACL_CONTAINER_INHERIT);
+			assert_false(e->placeholder);
+			assert_int_equal(find(&plan, dirs[i], sids[j],
+					      WIN_ACL_ALLOW, &e),
+					 0);
+		}
+	}
+	/* The deny matches the protected name's, entry for entry. */
+	assert_int_equal(find(&plan, "C:\\wt\\.git", WS_SID, WIN_ACL_DENY, &e),
+			 1);
+	assert_int_equal(e->mask, WIN_ACL_ANY_WRITE);
+	win_acl_plan_free(&plan);
+}
+
+/* A git directory inside a writable root (git clone --separate-git-dir)
+ * gets its explicit deny, which comes before the root's inherited grant;
+ * the same directory named twice, in any case, is planned once. */
+static void git_dir_inside_a_root_is_denied_once(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+	};
+	const char *const dirs[] = { "C:\\ws\\gitdir", "C:\\WS\\GitDir" };
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e = NULL;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 1, dirs, 2, &plan), 0);
+	assert_int_equal(
+		find(&plan, "C:\\ws\\gitdir", WS_SID, WIN_ACL_DENY, &e), 1);
+	assert_int_equal(
+		find(&plan, "C:\\WS\\GitDir", WS_SID, WIN_ACL_DENY, &e), 0);
+	win_acl_plan_free(&plan);
+}
+
+/* What a git directory cannot be: a writable root's ancestor or the root
+ * itself (the root's explicit grant would win over the inherited deny),
+ * a volume root, a path that is not canonical. */
+static void bad_git_dirs_are_refused(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\repo\\.git\\wt", WS_SID, ws_names, 2 },
+	};
+	const char *const cases[] = {
+		"C:\\repo\\.git",
+		"C:\\repo\\.git\\WT",
+		"C:\\",
+		"\\\\srv\\share",
+		"C:/repo/.git/x",
+		"relative",
+		"",
+	};
+	struct win_acl_plan plan = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (win_acl_plan_build(roots, 1, &cases[i], 1, &plan) !=
+		    -EINVAL)
+			fail_msg("case %zu accepted", i);
+	}
+	assert_null(plan.entries);
+	/* Without roots there is no capability SID to deny: nothing. */
+	assert_int_equal(win_acl_plan_build(NULL, 0, cases, 1, &plan), 0);
+	assert_int_equal(plan.len, 0);
 	win_acl_plan_free(&plan);
 }
 
@@ -318,6 +411,9 @@ int main(void)
 		cmocka_unit_test(no_roots_means_no_entries),
 		cmocka_unit_test(bad_input_is_refused),
 		cmocka_unit_test(root_inside_a_protected_name_is_refused),
+		cmocka_unit_test(git_dirs_are_denied_to_every_capability_sid),
+		cmocka_unit_test(git_dir_inside_a_root_is_denied_once),
+		cmocka_unit_test(bad_git_dirs_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

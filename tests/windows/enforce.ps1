@@ -52,6 +52,12 @@ function Pd {
 	return $code
 }
 
+# git, with its progress on stderr kept from stopping the script.
+function Git {
+	$ErrorActionPreference = 'Continue'
+	& git @args 2>&1 | ForEach-Object { Write-Host "      | $_" }
+}
+
 $base = Join-Path $env:USERPROFILE ("paddock-enforce-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
 $ws = Join-Path $base 'ws'
 $outside = Join-Path $base 'outside'
@@ -102,6 +108,51 @@ try {
 	$code = Pd run -C $ws -- cmd /c "mkdir .agents"
 	Check 'a missing protected name (.agents) cannot be created' (-not (Get-ChildItem -Force -Path $ws -Filter '.agents' | Where-Object { (Get-ChildItem -Force $_.FullName | Measure-Object).Count -gt 0 }))
 	Check 'the placeholder of .agents is removed after the run' (-not (Test-Path (Join-Path $ws '.agents')))
+
+	# --- .git pointer files: a worktree's git directories -------------------
+	# 'git worktree add' leaves a .git file naming repo\.git\worktrees\wt,
+	# whose commondir names repo\.git, where the hooks live. Both lie
+	# outside the workspace; paddock must deny them to the sandbox.
+	if (Get-Command git -ErrorAction SilentlyContinue) {
+		$repo = Join-Path $base 'repo'
+		$wt = Join-Path $base 'wt'
+		Git init -q $repo
+		Git -C $repo -c user.name=paddock -c user.email=paddock@invalid commit -q --allow-empty -m init
+		Git -C $repo worktree add -q $wt
+		$wtGit = Join-Path $repo '.git\worktrees\wt'
+		$code = Pd run -v -C $wt -- cmd /c "echo inside> in-worktree.txt"
+		Check 'a worktree is writable as a workspace' (($code -eq 0) -and (Test-Path (Join-Path $wt 'in-worktree.txt')))
+		$code = Pd run -C $wt -- cmd /c "echo evil> `"$repo\.git\hooks\post-checkout`""
+		Check "a worktree's common git directory: a hook cannot be written" (-not (Test-Path (Join-Path $repo '.git\hooks\post-checkout')))
+		$code = Pd run -C $wt -- cmd /c "mkdir `"$wtGit\hooks`" & echo evil> `"$wtGit\hooks\post-checkout`""
+		Check "a worktree's own git directory: hooks cannot be written" (-not (Test-Path (Join-Path $wtGit 'hooks\post-checkout')))
+		$code = Pd run -C $wt -- cmd /c "echo evil>> `"$repo\.git\config`""
+		Check "a worktree's common git directory: the config cannot be changed" (-not ((Get-Content (Join-Path $repo '.git\config')) -match 'evil'))
+		Set-Content -Path (Join-Path $wt '.git') -Value 'gitdir: ../nowhere/.git/worktrees/wt'
+		$code = Pd run -C $wt -- cmd /c "echo x> refused.txt"
+		Check 'a .git pointer that cannot be resolved is refused (125)' (($code -eq 125) -and -not (Test-Path (Join-Path $wt 'refused.txt')))
+	}
+	else { Say 'INFO' 'git is not installed: the worktree checks are skipped' }
+
+	# --- whose failure an access-denied launch is -------------------------------
+	$tools = Join-Path $base 'tools'
+	New-Item -ItemType Directory -Path $tools | Out-Null
+	$denied = Join-Path $tools 'denied.exe'
+	Copy-Item (Join-Path $env:SystemRoot 'System32\where.exe') $denied
+	icacls $denied /deny "${env:USERDOMAIN}\${env:USERNAME}:(RX)" | Out-Null
+	$code = Pd run -C $ws -- $denied
+	Check 'a program the user cannot execute exits 126' ($code -eq 126)
+	$me = [Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()
+	if ($me.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
+		# Only Administrators (and SYSTEM) may run it: the user may, as
+		# an elevated administrator; the sandbox's LUA token may not.
+		$admins = Join-Path $tools 'admins.exe'
+		Copy-Item (Join-Path $env:SystemRoot 'System32\where.exe') $admins
+		icacls $admins /inheritance:r /grant '*S-1-5-32-544:(RX)' /grant '*S-1-5-18:(F)' | Out-Null
+		$code = Pd run -C $ws -- $admins
+		Check "a program only the sandbox's token cannot execute is paddock's failure (125), not 126" ($code -eq 125)
+	}
+	else { Say 'INFO' 'not an elevated administrator: the 125-for-an-administrators-only-program check is skipped' }
 
 	# --- junctions and symbolic links ---------------------------------------
 	cmd /c mklink /J "$ws\junction-out" "$outside" | Out-Null

@@ -78,6 +78,57 @@ pd() {
 	[ ! -e escaped.txt ]
 }
 
+@test "a .git pointer file is followed to the git directory and its common directory" {
+	# What 'git worktree add' leaves: a .git file naming the worktree's
+	# git directory, whose commondir names the repository's .git. The
+	# run stops at the token check under Wine; the pointer is resolved
+	# before it, and -v says what will be protected.
+	mkdir -p main/.git/worktrees/wt wt
+	printf 'gitdir: ../main/.git/worktrees/wt\r\n' >wt/.git
+	printf '../..\n' >main/.git/worktrees/wt/commondir
+	run pd run -v -C wt -- cmd /c exit 0
+	echo "$output"
+	[ "$status" -eq 125 ]
+	wsw="Z:$(printf '%s' "$ws" | tr '/' '\\')"
+	[[ "$output" == *"$wsw\wt\.git: git directory $wsw\main\.git\worktrees\wt, to be protected"* ]]
+	[[ "$output" == *"$wsw\wt\.git: common git directory $wsw\main\.git, to be protected"* ]]
+	# A submodule: an absolute pointer with forward slashes, a BOM and
+	# no commondir.
+	mkdir -p main/.git/modules/sub sub
+	printf '\xef\xbb\xbfgitdir: %s/main/.git/modules/sub\n' \
+		"$(printf '%s' "$wsw" | tr '\\' '/')" >sub/.git
+	run pd run -v -C sub -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"git directory $wsw\main\.git\modules\sub, to be protected"* ]]
+	[[ "$output" != *"common git directory"* ]]
+}
+
+@test "a .git pointer that cannot be read or resolved is refused, not ignored" {
+	mkdir wt
+	printf 'gitdir: ../gone/.git/worktrees/wt\n' >wt/.git
+	run pd run -C wt -- cmd /c "echo x> escaped.txt"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot resolve the git directory a .git file points to"* ]]
+	[[ "$output" == *"hint: "*"git worktree repair"* ]]
+	[[ "$output" != *"kept a privilege"* ]]
+	printf 'not a pointer\n' >wt/.git
+	run pd run -C wt -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'not a "gitdir: PATH" pointer'* ]]
+	# A worktree whose commondir names nothing.
+	mkdir -p main/.git/worktrees/wt
+	printf 'gitdir: ../main/.git/worktrees/wt\n' >wt/.git
+	printf '../../../nowhere\n' >main/.git/worktrees/wt/commondir
+	run pd run -C wt -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot resolve the git directory"* ]]
+	[ ! -e wt/escaped.txt ]
+	# Full access protects nothing, so it follows nothing.
+	run pd run -s full-access -C wt -- cmd /c exit 3
+	[ "$status" -eq 3 ]
+}
+
 @test "the capability SIDs are persisted per workspace and reused" {
 	run pd run -- cmd /c exit 0
 	[ "$status" -eq 125 ]
