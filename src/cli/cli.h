@@ -40,6 +40,12 @@ struct cli_run_options {
 int cli_parse_run_options(paddock_policy *policy, int argc, char **argv,
 			  struct cli_run_options *opts);
 int cli_session(int argc, char **argv);
+/* A new policy from the options of `paddock run` or `paddock session`,
+ * with the log at the verbosity asked: returns the index of the command
+ * (or socket) and sets *ret_policy; 0 after --help and -1 after saying
+ * what was wrong, with no policy. */
+int cli_policy_from_options(int argc, char **argv, struct cli_run_options *opts,
+			    paddock_policy **ret_policy);
 /* The log callback of the CLI: "paddock: " and the message on stderr. */
 void cli_log_to_stderr(enum paddock_log_level level, const char *message,
 		       void *userdata);

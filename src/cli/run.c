@@ -70,28 +70,41 @@ static int run_policy(paddock_policy *policy, const char *session, char **cmd,
 	return cli_exit_code(&res, timeout);
 }
 
-int cli_run(int argc, char **argv)
+int cli_policy_from_options(int argc, char **argv, struct cli_run_options *opts,
+			    paddock_policy **ret_policy)
 {
 	static const enum paddock_log_level levels[] = { PADDOCK_LOG_WARNING,
 							 PADDOCK_LOG_INFO,
 							 PADDOCK_LOG_DEBUG };
 	paddock_policy *policy;
-	struct cli_run_options opts = { 0 };
-	unsigned long timeout = 0;
-	int first, code;
+	int first;
 
 	if (paddock_policy_new(&policy) < 0) {
 		cli_say("out of memory");
-		return EXIT_PADDOCK_FAILED;
+		return -1;
 	}
-	first = cli_parse_run_options(policy, argc, argv, &opts);
+	first = cli_parse_run_options(policy, argc, argv, opts);
 	if (first <= 0) {
 		paddock_policy_free(policy);
-		return first < 0 ? EXIT_PADDOCK_FAILED : 0;
+		return first;
 	}
-	paddock_policy_set_log(policy,
-			       levels[opts.verbosity > 2 ? 2 : opts.verbosity],
-			       cli_log_to_stderr, NULL);
+	paddock_policy_set_log(
+		policy, levels[opts->verbosity > 2 ? 2 : opts->verbosity],
+		cli_log_to_stderr, NULL);
+	*ret_policy = policy;
+	return first;
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct cli_run_options opts = { 0 };
+	unsigned long timeout = 0;
+	paddock_policy *policy;
+	int first = cli_policy_from_options(argc, argv, &opts, &policy);
+	int code;
+
+	if (first <= 0)
+		return first < 0 ? EXIT_PADDOCK_FAILED : 0;
 	paddock_policy_get_timeout_ms(policy, &timeout);
 	code = run_policy(policy, opts.session, argv + first, timeout);
 	paddock_policy_free(policy);

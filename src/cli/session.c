@@ -72,9 +72,6 @@ static int stop_session(int argc, char **argv)
 
 int cli_session(int argc, char **argv)
 {
-	static const enum paddock_log_level levels[] = { PADDOCK_LOG_WARNING,
-							 PADDOCK_LOG_INFO,
-							 PADDOCK_LOG_DEBUG };
 	struct cli_run_options opts = { .for_session = true };
 	struct paddock_error err = { 0 };
 	paddock_session *session;
@@ -83,18 +80,9 @@ int cli_session(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--stop") == 0)
 		return stop_session(argc, argv);
-	if (paddock_policy_new(&policy) < 0) {
-		cli_say("out of memory");
-		return EXIT_PADDOCK_FAILED;
-	}
-	first = cli_parse_run_options(policy, argc, argv, &opts);
-	if (first <= 0) {
-		paddock_policy_free(policy);
+	first = cli_policy_from_options(argc, argv, &opts, &policy);
+	if (first <= 0)
 		return first < 0 ? EXIT_PADDOCK_FAILED : 0;
-	}
-	paddock_policy_set_log(policy,
-			       levels[opts.verbosity > 2 ? 2 : opts.verbosity],
-			       cli_log_to_stderr, NULL);
 	r = paddock_session_open(policy, argv[first], &session, &err);
 	paddock_policy_free(policy);
 	if (r < 0) {

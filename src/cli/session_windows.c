@@ -21,15 +21,9 @@ int cli_session(int argc, char **argv)
 		cli_report_error(&err, r);
 		return EXIT_PADDOCK_FAILED;
 	}
-	if (paddock_policy_new(&policy) < 0) {
-		cli_say("out of memory");
-		return EXIT_PADDOCK_FAILED;
-	}
-	first = cli_parse_run_options(policy, argc, argv, &opts);
-	if (first <= 0) {
-		paddock_policy_free(policy);
+	first = cli_policy_from_options(argc, argv, &opts, &policy);
+	if (first <= 0)
 		return first < 0 ? EXIT_PADDOCK_FAILED : 0;
-	}
 	r = paddock_session_open(policy, argv[first], &session, &err);
 	paddock_policy_free(policy);
 	if (r == 0) {

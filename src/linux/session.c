@@ -280,6 +280,20 @@ static int fill_address(const char *path, struct sockaddr_un *ret,
 	return 0;
 }
 
+/* A session socket for path, its address in *ret; or -errno. */
+static int session_socket(const char *path, struct sockaddr_un *ret,
+			  struct paddock_error *err)
+{
+	int fd, r = fill_address(path, ret, err);
+
+	if (r < 0)
+		return r;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return error_set(err, PADDOCK_STEP_SESSION, errno, path, NULL);
+	return fd;
+}
+
 /* A socket left by a session whose owner died: nobody accepts on it. Any
  * other file at the path is the user's and stays. */
 static int remove_stale_socket(const struct sockaddr_un *sa,
@@ -317,13 +331,11 @@ static int session_listen(paddock_session *s, const char *path, int *ret,
 {
 	struct sockaddr_un sa;
 	struct stat st;
-	int fd, r = fill_address(path, &sa, err);
+	int fd = session_socket(path, &sa, err);
+	int r;
 
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return error_set(err, PADDOCK_STEP_SESSION, errno, path, NULL);
+		return fd;
 	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	if (r < 0 && errno == EADDRINUSE) {
 		r = remove_stale_socket(&sa, err);
@@ -478,13 +490,10 @@ static int session_connect(const char *path, int *ret,
 			   struct paddock_error *err)
 {
 	struct sockaddr_un sa;
-	int fd, r = fill_address(path, &sa, err);
+	int fd = session_socket(path, &sa, err);
 
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return error_set(err, PADDOCK_STEP_SESSION, errno, path, NULL);
+		return fd;
 	if (connect_retrying(fd, &sa) < 0) {
 		int code = errno;
 

@@ -45,6 +45,16 @@ marked_processes() {
 	pgrep -f "$MARK" || true
 }
 
+# Wait up to 5 s for the command carrying the marker to be running.
+wait_marked_processes() {
+	local i
+	for i in $(seq 50); do
+		[ -n "$(marked_processes)" ] && return 0
+		sleep 0.1
+	done
+	fail "the command never started"
+}
+
 wait_no_marked_processes() {
 	local i
 	for i in $(seq 50); do
@@ -168,12 +178,8 @@ wait_no_marked_processes() {
 	start_session
 
 	"$PADDOCK" run --session "$SOCK" -- sh -c "sleep 60 # $MARK" &
-	local client=$! i
-	for i in $(seq 50); do
-		[ -n "$(marked_processes)" ] && break
-		sleep 0.1
-	done
-	[ -n "$(marked_processes)" ] || fail "the command never started"
+	local client=$!
+	wait_marked_processes
 	kill -KILL "$client"
 	wait "$client" 2>/dev/null || true
 	wait_no_marked_processes
@@ -266,11 +272,8 @@ while True:
 	start_session
 	[ -e .agents ] || fail "no placeholder during the session, the test proves nothing"
 	"$PADDOCK" run --session "$SOCK" -- sh -c "sleep 60 # $MARK" &
-	local client=$! i
-	for i in $(seq 50); do
-		[ -n "$(marked_processes)" ] && break
-		sleep 0.1
-	done
+	local client=$!
+	wait_marked_processes
 
 	run "$PADDOCK" session --stop "$SOCK"
 	assert_status 0
@@ -289,16 +292,15 @@ while True:
 	require_sandbox
 	start_session
 	"$PADDOCK" run --session "$SOCK" -- sh -c "sleep 60 # $MARK" &
-	local client=$! i
-	for i in $(seq 50); do
-		[ -n "$(marked_processes)" ] && break
-		sleep 0.1
-	done
+	local client=$!
+	wait_marked_processes
 
 	kill -KILL "$SESSION_PID"
 	wait "$SESSION_PID" 2>/dev/null || true
 	wait "$client" 2>/dev/null || true
 	wait_no_marked_processes
+	# The server removes the placeholders once it sees its owner gone.
+	local i
 	for i in $(seq 50); do
 		[ -z "$(ls -A)" ] && break
 		sleep 0.1
