@@ -118,6 +118,79 @@ static int add_protected(struct plan *plan, char *path, bool missing,
 }
 
 /*
+ * Whether a path that does not exist could be created by the command: the
+ * deepest part of it that exists, made canonical, lies in a writable root.
+ * What follows that part is not resolved, so a ".." in it only makes the
+ * answer err towards yes.
+ */
+static bool creatable_in_roots(const struct plan *plan, const char *path)
+{
+	char *copy = strdup(path), *slash, *real = NULL;
+	bool under = false;
+
+	if (!copy)
+		return true;
+	while (!real && (slash = strrchr(copy, '/')) && slash != copy) {
+		*slash = '\0';
+		real = realpath(copy, NULL);
+		if (!real && errno != ENOENT && errno != ENOTDIR)
+			break;
+	}
+	for (size_t i = 0; real && i < plan->roots.len; i++)
+		under = under || path_is_under(real, plan->roots.items[i]);
+	free(real);
+	free(copy);
+	return under;
+}
+
+/* A git directory named by a pointer (base + target, as git joins them)
+ * does not exist: harmless when nothing can create it, a way out of the
+ * sandbox when the command can, since git, run later by the user, would
+ * take hooks and config from what the command put there. */
+static int missing_git_dir(const struct paddock_policy *policy,
+			   const struct plan *plan, const char *base,
+			   const char *target, const char *file,
+			   struct paddock_error *err)
+{
+	char *joined = target[0] == '/' ? strdup(target) : join(base, target);
+	bool creatable = !joined || creatable_in_roots(plan, joined);
+
+	free(joined);
+	if (creatable)
+		return error_set(
+			err, PADDOCK_STEP_PROTECTED_NAME, ENOENT, file,
+			"this .git file leads to a git directory that does not exist where the command could create it, and git would then use what the command put there");
+	log_msg(policy, PADDOCK_LOG_WARNING,
+		"%s leads to a git directory that does not exist (and cannot be created inside); protecting the file only",
+		file);
+	return 0;
+}
+
+/* The canonical git directory that text names from base into *ret; 0 with
+ * *ret NULL when it does not exist and cannot be created inside. */
+static int git_dir_from(const struct paddock_policy *policy,
+			const struct plan *plan, const char *base,
+			const char *text, const char *file, char **ret,
+			struct paddock_error *err)
+{
+	int r = canonical_from(base, text, ret);
+
+	if (r == -ENOENT || r == -ENOTDIR) {
+		*ret = NULL;
+		return missing_git_dir(policy, plan, base, text, file, err);
+	}
+	if (r < 0 && r != -ENOMEM) {
+		/* Out of the caller's reach, so of the command's too. */
+		*ret = NULL;
+		log_msg(policy, PADDOCK_LOG_WARNING,
+			"%s leads to a git directory paddock cannot resolve (%s); protecting the file only",
+			file, strerror(-r));
+		return 0;
+	}
+	return r;
+}
+
+/*
  * A .git file is a pointer to the real git directory (worktrees and
  * submodules). That directory, and the common directory a worktree's git
  * directory names in its "commondir" file, hold the hooks and the config,
@@ -125,29 +198,41 @@ static int add_protected(struct plan *plan, char *path, bool missing,
  */
 static int protect_git_pointer(const struct paddock_policy *policy,
 			       struct plan *plan, const char *root,
-			       const char *file)
+			       const char *file, struct paddock_error *err)
 {
-	char buf[PATH_MAX + 1];
-	char *gitdir, *common_file, *common = NULL, *text = NULL;
-	int n, r = git_pointer_target(file, root, &gitdir);
+	char buf[PATH_MAX + 16];
+	char *text = NULL, *gitdir = NULL, *common_file, *common = NULL;
+	int n = read_small_file(file, buf, sizeof(buf));
+	int r = n < 0 ? n : gitfile_parse_pointer(buf, (size_t)n, &text);
 
 	if (r < 0) {
+		/* Not a pointer git would follow either. */
 		log_msg(policy, PADDOCK_LOG_WARNING,
 			"%s is not a usable gitdir pointer; protecting the file only",
 			file);
 		return 0;
 	}
+	r = git_dir_from(policy, plan, root, text, file, &gitdir, err);
+	free(text);
+	if (r < 0 || !gitdir)
+		return r;
 	common_file = join(gitdir, "commondir");
 	if (!common_file) {
 		free(gitdir);
 		return -ENOMEM;
 	}
+	text = NULL;
 	n = read_small_file(common_file, buf, sizeof(buf));
-	if (n > 0 && gitfile_parse_commondir(buf, (size_t)n, &text) == 0 &&
-	    canonical_from(gitdir, text, &common) < 0)
-		common = NULL;
-	free(text);
 	free(common_file);
+	r = 0;
+	if (n > 0 && gitfile_parse_commondir(buf, (size_t)n, &text) == 0)
+		r = git_dir_from(policy, plan, gitdir, text, file, &common,
+				 err);
+	free(text);
+	if (r < 0) {
+		free(gitdir);
+		return r;
+	}
 	r = add_protected(plan, gitdir, false, true, NULL);
 	if (r < 0 || !common) {
 		free(common);
@@ -183,7 +268,7 @@ static int protect_names_in_root(const struct paddock_policy *policy,
 			free(path);
 			return r;
 		} else if (S_ISREG(st.st_mode) && strcmp(name, ".git") == 0) {
-			r = protect_git_pointer(policy, plan, root, path);
+			r = protect_git_pointer(policy, plan, root, path, err);
 			if (r >= 0)
 				r = add_protected(plan, path, false, false,
 						  &st);

@@ -271,6 +271,24 @@ make_gitdir_pointer() {
 	[ "$(sha "$WS/.git")" = "$before" ]
 }
 
+@test "a .git file naming a missing git directory the command could create is refused (125)" {
+	# git would take hooks from whatever the command put there.
+	echo "gitdir: $BASE/main/gone.git" >"$WS/.git"
+	mkdir -p "$BASE/main"
+	run paddock_run -w "$BASE/main" -- touch ran
+	assert_status 125
+	assert_output_contains "does not exist"
+	assert_output_contains "hint:"
+	assert_absent ran
+	assert_absent "$BASE/main/gone.git"
+
+	# Where the command cannot create it, only the file needs protecting.
+	run paddock_run -- touch ran
+	assert_status 0
+	assert_output_contains "protecting the file only"
+	[ -f ran ] || fail "the command did not run"
+}
+
 @test "a protected name that is a symbolic link is a paddock failure (125) and nothing runs" {
 	mkdir "$OUTSIDE/target"
 	ln -s "$OUTSIDE/target" "$WS/.claude"

@@ -536,6 +536,35 @@ static void git_pointer_to_missing_dir_protects_only_the_file(void **state)
 	assert_int_equal(count_git_targets(f), 0);
 }
 
+/* A missing git directory the command could create would be used by git
+ * outside the sandbox: refused, as is a missing common directory there. */
+static void git_pointer_to_creatable_missing_dir_is_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	make_file(f, "ws/.git", "gitdir: sub/gone.git\n");
+	assert_int_equal(resolve(f), -ENOENT);
+	assert_int_equal(f->err.step, PADDOCK_STEP_PROTECTED_NAME);
+	assert_string_equal(f->err.operand, at(f, "ws/.git"));
+
+	/* Climbing back out through a missing directory counts as inside. */
+	make_file(f, "ws/.git", "gitdir: gone/../../elsewhere.git\n");
+	assert_int_equal(resolve(f), -ENOENT);
+}
+
+static void git_worktree_creatable_missing_commondir_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char text[PATH_MAX + 16];
+
+	make_dir(f, "wt.git");
+	snprintf(text, sizeof(text), "%s\n", at(f, "ws/gone-main.git"));
+	make_file(f, "wt.git/commondir", text);
+	make_file(f, "ws/.git", "gitdir: ../wt.git\n");
+	assert_int_equal(resolve(f), -ENOENT);
+	assert_int_equal(f->err.step, PADDOCK_STEP_PROTECTED_NAME);
+}
+
 static void deny_read_records_existing_paths(void **state)
 {
 	struct fixture *f = *state;
@@ -741,6 +770,8 @@ int main(void)
 		T(git_worktree_absolute_commondir_is_protected),
 		T(malformed_git_file_protects_only_the_file),
 		T(git_pointer_to_missing_dir_protects_only_the_file),
+		T(git_pointer_to_creatable_missing_dir_is_refused),
+		T(git_worktree_creatable_missing_commondir_is_refused),
 		T(deny_read_records_existing_paths),
 		T(deny_read_inside_workspace_is_allowed),
 		T(deny_read_containing_workspace_is_refused),
