@@ -221,25 +221,11 @@ static int check_roots(struct builder *b, const struct win_acl_root *roots,
 	return 0;
 }
 
-/* "C:\" or "\\server\share": the root of a volume. */
-static bool is_volume_root(const char *path)
-{
-	size_t seps = 0;
-
-	if (path[strlen(path) - 1] == '\\')
-		return true;
-	if (path[0] != '\\')
-		return false;
-	for (const char *p = path; *p; p++)
-		seps += *p == '\\';
-	return seps <= 3;
-}
-
 static int check_git_dirs(const struct win_acl_root *roots, size_t n_roots,
 			  const char *const *dirs, size_t n_dirs)
 {
 	for (size_t i = 0; i < n_dirs; i++) {
-		if (!is_canonical(dirs[i]) || is_volume_root(dirs[i]))
+		if (!is_canonical(dirs[i]) || win_path_is_volume_root(dirs[i]))
 			return -EINVAL;
 		for (size_t j = 0; j < n_roots; j++) {
 			if (win_path_is_under(roots[j].path, dirs[i]))

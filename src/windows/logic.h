@@ -159,6 +159,9 @@ int win_path_key(const char *canonical, char **ret);
 /* Whether canonical path lies at or below canonical root, compared
  * case-insensitively and component by component. */
 bool win_path_is_under(const char *path, const char *root);
+/* Whether a canonical path is the root of a volume: "C:\" or
+ * "\\server\share". */
+bool win_path_is_volume_root(const char *path);
 
 /* Whether name is a protected name Windows can hold: one component, none
  * of the characters Windows forbids, no stream, no trailing dot or space

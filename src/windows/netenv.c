@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "windows/logic.h"
 
 /* cmd.exe's list when PATHEXT is unset. */
@@ -53,12 +54,6 @@ static const char *const fixed[] = {
 /* Names dropped from the input: the ones set here, and NO_PROXY. */
 static const char *const replaced[] = { "NO_PROXY", "GIT_CONFIG_COUNT", "PATH",
 					"PATHEXT", NULL };
-
-struct env {
-	char **items;
-	size_t len;
-	size_t cap;
-};
 
 static char upper(char c)
 {
@@ -104,27 +99,7 @@ static const char *lookup(const char *const *envp, const char *name)
 	return NULL;
 }
 
-static int env_push(struct env *e, char *s)
-{
-	if (!s)
-		return -ENOMEM;
-	if (e->len + 2 > e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 32;
-		char **items = realloc(e->items, cap * sizeof(*items));
-
-		if (!items) {
-			free(s);
-			return -ENOMEM;
-		}
-		e->items = items;
-		e->cap = cap;
-	}
-	e->items[e->len++] = s;
-	e->items[e->len] = NULL;
-	return 0;
-}
-
-static bool env_has(const struct env *e, const char *entry, size_t len)
+static bool env_has(const struct strv *e, const char *entry, size_t len)
 {
 	for (size_t i = 0; i < e->len; i++) {
 		if (names_equal(e->items[i], name_len(e->items[i]), entry, len))
@@ -211,7 +186,7 @@ static char *pathext_value(const char *old, const char *stub_ext)
 }
 
 /* The entries this file adds, after the caller's kept ones. */
-static int push_offline(struct env *e, const char *const *envp,
+static int push_offline(struct strv *e, const char *const *envp,
 			const char *stub_dir, const char *stub_ext,
 			unsigned long count)
 {
@@ -221,24 +196,24 @@ static int push_offline(struct env *e, const char *const *envp,
 	int r = 0;
 
 	for (size_t i = 0; fixed[i] && r == 0; i++)
-		r = env_push(e, strdup(fixed[i]));
+		r = strv_push_owned(e, strdup(fixed[i]));
 	snprintf(buf, sizeof(buf), "GIT_CONFIG_KEY_%lu=", count);
 	if (r == 0)
-		r = env_push(e, join4(buf, "http.proxy", "", ""));
+		r = strv_push_owned(e, join4(buf, "http.proxy", "", ""));
 	snprintf(buf, sizeof(buf), "GIT_CONFIG_VALUE_%lu=", count);
 	if (r == 0)
-		r = env_push(e, join4(buf, WIN_NETENV_PROXY, "", ""));
+		r = strv_push_owned(e, join4(buf, WIN_NETENV_PROXY, "", ""));
 	snprintf(buf, sizeof(buf), "GIT_CONFIG_COUNT=%lu", count + 1);
 	if (r == 0)
-		r = env_push(e, strdup(buf));
+		r = strv_push_owned(e, strdup(buf));
 	if (r == 0)
-		r = env_push(e, path && *path
-					? join4("PATH=", stub_dir, ";", path)
-					: join4("PATH=", stub_dir, "", ""));
+		r = strv_push_owned(
+			e, path && *path ? join4("PATH=", stub_dir, ";", path)
+					 : join4("PATH=", stub_dir, "", ""));
 	if (r == 0)
-		r = env_push(e,
-			     pathext_value(pathext ? pathext : DEFAULT_PATHEXT,
-					   stub_ext));
+		r = strv_push_owned(
+			e, pathext_value(pathext ? pathext : DEFAULT_PATHEXT,
+					 stub_ext));
 	return r;
 }
 
@@ -269,7 +244,7 @@ void win_netenv_free(char **env)
 int win_netenv_offline(const char *const *envp, const char *stub_dir,
 		       const char *stub_ext, char ***ret)
 {
-	struct env e = { 0 };
+	struct strv e = { 0 };
 	unsigned long count;
 	int r;
 
@@ -289,7 +264,7 @@ int win_netenv_offline(const char *const *envp, const char *stub_dir,
 		size_t n = name_len(envp[i]);
 
 		if (!is_replaced(envp[i], n, count) && !env_has(&e, envp[i], n))
-			r = env_push(&e, strdup(envp[i]));
+			r = strv_push_owned(&e, strdup(envp[i]));
 	}
 	if (r == 0)
 		r = push_offline(&e, envp, stub_dir, stub_ext, count);
@@ -305,7 +280,7 @@ int win_netenv_offline(const char *const *envp, const char *stub_dir,
 
 int win_netenv_online(const char *const *envp, char ***ret)
 {
-	struct env e = { 0 };
+	struct strv e = { 0 };
 	int r = 0;
 
 	for (size_t i = 0; envp[i]; i++) {
@@ -316,7 +291,7 @@ int win_netenv_online(const char *const *envp, char ***ret)
 		size_t n = name_len(envp[i]);
 
 		if (!env_has(&e, envp[i], n))
-			r = env_push(&e, strdup(envp[i]));
+			r = strv_push_owned(&e, strdup(envp[i]));
 	}
 	if (r == 0 && !e.items) {
 		e.items = calloc(1, sizeof(*e.items));

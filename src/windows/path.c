@@ -370,6 +370,19 @@ int win_path_key(const char *canonical, char **ret)
 	return 0;
 }
 
+bool win_path_is_volume_root(const char *path)
+{
+	size_t seps = 0;
+
+	if (path[strlen(path) - 1] == '\\')
+		return true;
+	if (path[0] != '\\')
+		return false;
+	for (const char *p = path; *p; p++)
+		seps += *p == '\\';
+	return seps <= 3;
+}
+
 bool win_path_is_under(const char *path, const char *root)
 {
 	size_t len = strlen(root);

@@ -381,20 +381,6 @@ static int resolve_roots(const struct paddock_policy *policy,
 	return 0;
 }
 
-/* "C:\" or "\\server\share": the root of a volume. */
-static bool is_volume_root(const char *path)
-{
-	size_t seps = 0;
-
-	if (path[strlen(path) - 1] == '\\')
-		return true;
-	if (path[0] != '\\')
-		return false;
-	for (const char *p = path; *p; p++)
-		seps += *p == '\\';
-	return seps <= 3;
-}
-
 /* A git directory that is a volume root, or that holds a writable root,
  * cannot be denied without undoing the grants (see acl.c). */
 static int check_git_dirs(const struct win_resolved *res,
@@ -403,7 +389,7 @@ static int check_git_dirs(const struct win_resolved *res,
 	for (size_t i = 0; i < res->n_git_dirs; i++) {
 		const char *dir = res->git_dirs[i].path;
 
-		if (is_volume_root(dir))
+		if (win_path_is_volume_root(dir))
 			return error_set(
 				err, PADDOCK_STEP_PROTECTED_NAME, EINVAL,
 				res->git_dirs[i].pointer,
@@ -432,7 +418,7 @@ static int check_roots(const struct win_resolved *res,
 		const char *path = res->roots[i].path;
 		const char *names[2] = { NULL, NULL };
 
-		if (is_volume_root(path))
+		if (win_path_is_volume_root(path))
 			return error_set(
 				err, PADDOCK_STEP_WRITABLE_ROOT, EINVAL, path,
 				"a drive or share root cannot be a writable root; use --sandbox full-access");

@@ -329,6 +329,15 @@ static void protected_name_validity(void **state)
 	}
 }
 
+static void volume_roots(void **state)
+{
+	(void)state;
+	assert_true(win_path_is_volume_root("C:\\"));
+	assert_true(win_path_is_volume_root("\\\\server\\share"));
+	assert_false(win_path_is_volume_root("C:\\ws"));
+	assert_false(win_path_is_volume_root("\\\\server\\share\\dir"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +360,7 @@ int main(void)
 		cmocka_unit_test(protected_names_match_at_the_top_of_a_root),
 		cmocka_unit_test(spellings_of_a_protected_name_are_caught),
 		cmocka_unit_test(protected_name_validity),
+		cmocka_unit_test(volume_roots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
