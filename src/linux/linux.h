@@ -98,8 +98,10 @@ int spawn_supervisor(struct paddock_child *c, struct paddock_error *err);
 int spawn_wait_ready(struct paddock_child *c, struct paddock_error *err);
 /* Free c and everything it holds, releasing the placeholders. */
 void spawn_child_free(struct paddock_child *c);
-/* Map only the caller's own uid and gid in a new user namespace. */
-int spawn_write_id_maps(uid_t uid, gid_t gid);
+/* In new user and mount namespaces: map the caller's own uid and gid,
+ * then build the file-system view (mounts_build). */
+int spawn_build_view(const struct sandbox_spec *spec, enum paddock_step *step,
+		     const char **operand);
 /* Pass a signal to a command of a session, through its connection. */
 int session_child_signal(const struct paddock_child *c, int sig);
 /* The supervisor of one command; see spawn.c. */

@@ -67,20 +67,36 @@ int session_recv_payload(int conn, char *buf, size_t len)
 	return 0;
 }
 
-static int read_request(int conn, const struct session_request *req,
-			char **ret_buf, char ***ret_argv, char ***ret_envp)
+/* Receive len bytes, 1 to SESSION_MAX_PAYLOAD, into a new buffer. */
+static int recv_bounded(int conn, uint32_t len, char **ret)
 {
 	char *buf;
 	int r;
 
-	if (req->argc == 0 || req->argc > SESSION_MAX_STRINGS ||
-	    req->envc > SESSION_MAX_STRINGS || req->payload_len == 0 ||
-	    req->payload_len > SESSION_MAX_PAYLOAD)
+	if (!len || len > SESSION_MAX_PAYLOAD)
 		return -E2BIG;
-	buf = malloc(req->payload_len);
+	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
-	r = session_recv_payload(conn, buf, req->payload_len);
+	r = session_recv_payload(conn, buf, len);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*ret = buf;
+	return 0;
+}
+
+static int read_request(int conn, const struct session_request *req,
+			char **ret_buf, char ***ret_argv, char ***ret_envp)
+{
+	char *buf = NULL;
+	int r;
+
+	if (req->argc == 0 || req->argc > SESSION_MAX_STRINGS ||
+	    req->envc > SESSION_MAX_STRINGS)
+		return -E2BIG;
+	r = recv_bounded(conn, req->payload_len, &buf);
 	if (r == 0)
 		r = session_split_request(buf, req->payload_len, req->argc,
 					  req->envc, ret_argv, ret_envp);
@@ -244,20 +260,16 @@ static int pack_sockets(const struct strv *sockets, struct session_request *req,
 static int read_sockets(int chan, const struct session_request *req,
 			char **ret_buf, char ***ret)
 {
-	char *buf;
+	char *buf = NULL;
 	int r;
 
 	*ret_buf = NULL;
 	*ret = NULL;
 	if (!req->n_sockets)
 		return 0;
-	if (req->n_sockets > SESSION_MAX_STRINGS ||
-	    req->sockets_len > SESSION_MAX_PAYLOAD || !req->sockets_len)
+	if (req->n_sockets > SESSION_MAX_STRINGS)
 		return -E2BIG;
-	buf = malloc(req->sockets_len);
-	if (!buf)
-		return -ENOMEM;
-	r = session_recv_payload(chan, buf, req->sockets_len);
+	r = recv_bounded(chan, req->sockets_len, &buf);
 	if (r == 0)
 		r = session_split_strings(buf, req->sockets_len, req->n_sockets,
 					  ret);
@@ -724,16 +736,9 @@ static int server_setup(struct session_server *srv, enum paddock_step *step,
 
 	if (!spec->direct) {
 		*step = PADDOCK_STEP_USER_NAMESPACE;
-		if (unshare(CLONE_NEWUSER) < 0)
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 			return -errno;
-		*step = PADDOCK_STEP_ID_MAP;
-		r = spawn_write_id_maps(spec->uid, spec->gid);
-		if (r < 0)
-			return r;
-		*step = PADDOCK_STEP_USER_NAMESPACE;
-		if (unshare(CLONE_NEWNS) < 0)
-			return -errno;
-		r = mounts_build(spec, step, operand);
+		r = spawn_build_view(spec, step, operand);
 		if (r < 0)
 			return r;
 	}

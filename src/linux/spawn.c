@@ -89,7 +89,7 @@ static int write_file(const char *path, const char *text)
 
 /* Map only the caller's own uid and gid; setgroups must be denied before
  * an unprivileged process may write a gid map. */
-int spawn_write_id_maps(uid_t uid, gid_t gid)
+static int write_id_maps(uid_t uid, gid_t gid)
 {
 	char map[64];
 	int r;
@@ -274,17 +274,23 @@ static bool paddock_gone(const struct sandbox_spec *spec)
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP));
 }
 
-static int namespaces_setup(const struct sandbox_spec *spec,
-			    enum paddock_step *step, const char **operand)
+int spawn_build_view(const struct sandbox_spec *spec, enum paddock_step *step,
+		     const char **operand)
 {
 	int r;
 
 	*step = PADDOCK_STEP_ID_MAP;
-	r = spawn_write_id_maps(spec->uid, spec->gid);
+	r = write_id_maps(spec->uid, spec->gid);
 	if (r < 0)
 		return r;
+	return mounts_build(spec, step, operand);
+}
 
-	r = mounts_build(spec, step, operand);
+static int namespaces_setup(const struct sandbox_spec *spec,
+			    enum paddock_step *step, const char **operand)
+{
+	int r = spawn_build_view(spec, step, operand);
+
 	if (r < 0)
 		return r;
 
