@@ -91,6 +91,8 @@ int spawn_start(const struct paddock_policy *policy, struct paddock_child *c,
 /* The candidates for argv[0] and the /bin/sh fallback, into spec. */
 int spawn_prepare_command(struct sandbox_spec *spec, const char *const *argv,
 			  char *const *envp);
+/* Free what spawn_prepare_command() allocated. */
+void spawn_free_command(struct sandbox_spec *spec);
 /* Start the supervisor of c->spec (cloned with the namespaces it needs) and
  * wait for its first report. */
 int spawn_supervisor(struct paddock_child *c, struct paddock_error *err);

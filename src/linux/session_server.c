@@ -194,12 +194,7 @@ static int command_spec(struct session_server *srv, struct sandbox_spec *cmd,
 static void command_spec_free(struct sandbox_spec *cmd, struct strv *env,
 			      struct strv *sockets)
 {
-	for (char **p = cmd->exec_paths; p && *p; p++)
-		free(*p);
-	free(cmd->exec_paths);
-	for (char **p = cmd->sh_argv; p && *p; p++)
-		free(*p);
-	free(cmd->sh_argv);
+	spawn_free_command(cmd);
 	strv_clear(env);
 	strv_clear(sockets);
 }

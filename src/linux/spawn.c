@@ -531,6 +531,14 @@ static void strv_free_items(char **items)
 	strv_clear(&v);
 }
 
+void spawn_free_command(struct sandbox_spec *spec)
+{
+	strv_free_items(spec->exec_paths);
+	strv_free_items(spec->sh_argv);
+	spec->exec_paths = NULL;
+	spec->sh_argv = NULL;
+}
+
 /* Undo prepare_spec() and a started sandbox, so that another mode can be
  * tried; the plan is kept. */
 static void spec_clear(struct paddock_child *c)
@@ -543,8 +551,7 @@ static void spec_clear(struct paddock_child *c)
 	direct_cleanup(&c->spec);
 	free(c->spec.root_fds);
 	free(c->spec.seccomp.filter);
-	strv_free_items(c->spec.exec_paths);
-	strv_free_items(c->spec.sh_argv);
+	spawn_free_command(&c->spec);
 	strv_free_items(c->spec.host_sockets);
 	strv_clear(&c->env);
 	c->spec = (struct sandbox_spec){ 0 };
