@@ -137,6 +137,10 @@ enum paddock_step {
 	PADDOCK_STEP_ACL, /* Windows: writing the ACL entries */
 	PADDOCK_STEP_JOB, /* Windows: the job object holding the tree */
 	PADDOCK_STEP_UNSUPPORTED, /* a feature this platform lacks */
+	PADDOCK_STEP_SETUP, /* Windows: the elevated mode's setup, its
+			     * marker or its secrets */
+	PADDOCK_STEP_RUNNER, /* Windows: starting or talking to the runner */
+	PADDOCK_STEP_PROXY, /* proxy mode: the proxy or its relay */
 };
 
 struct paddock_error {

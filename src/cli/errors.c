@@ -38,6 +38,9 @@ static const char *const verbs[] = {
 	[PADDOCK_STEP_ACL] = "write the sandbox's ACL entries on",
 	[PADDOCK_STEP_JOB] = "set up the job object holding the command",
 	[PADDOCK_STEP_UNSUPPORTED] = "use",
+	[PADDOCK_STEP_SETUP] = "read the elevated mode's setup",
+	[PADDOCK_STEP_RUNNER] = "start or reach the command runner",
+	[PADDOCK_STEP_PROXY] = "start the network proxy",
 };
 
 /* Whether this process already runs under a seccomp filter. */

@@ -30,6 +30,9 @@ static const char *const step_names[] = {
 	[PADDOCK_STEP_ACL] = "ACL",
 	[PADDOCK_STEP_JOB] = "job object",
 	[PADDOCK_STEP_UNSUPPORTED] = "unsupported",
+	[PADDOCK_STEP_SETUP] = "setup",
+	[PADDOCK_STEP_RUNNER] = "runner",
+	[PADDOCK_STEP_PROXY] = "proxy",
 };
 
 const char *paddock_step_name(enum paddock_step step)

@@ -473,12 +473,15 @@ static void step_name_names_every_step(void **state)
 		{ PADDOCK_STEP_TOKEN, "restricted token" },
 		{ PADDOCK_STEP_ACL, "ACL" },
 		{ PADDOCK_STEP_JOB, "job object" },
+		{ PADDOCK_STEP_SETUP, "setup" },
+		{ PADDOCK_STEP_RUNNER, "runner" },
+		{ PADDOCK_STEP_PROXY, "proxy" },
 		{ PADDOCK_STEP_UNSUPPORTED, "unsupported" },
 	};
 
 	(void)state;
 	assert_int_equal(sizeof(steps) / sizeof(steps[0]),
-			 PADDOCK_STEP_UNSUPPORTED + 1);
+			 PADDOCK_STEP_PROXY + 1);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		assert_string_equal(paddock_step_name(steps[i].step),
 				    steps[i].name);
@@ -487,9 +490,9 @@ static void step_name_names_every_step(void **state)
 static void step_name_of_unknown_step_is_unknown(void **state)
 {
 	(void)state;
-	assert_string_equal(paddock_step_name((enum paddock_step)(
-				    PADDOCK_STEP_UNSUPPORTED + 1)),
-			    "unknown");
+	assert_string_equal(
+		paddock_step_name((enum paddock_step)(PADDOCK_STEP_PROXY + 1)),
+		"unknown");
 	assert_string_equal(paddock_step_name((enum paddock_step)1000),
 			    "unknown");
 	assert_string_equal(paddock_step_name((enum paddock_step) - 1),
