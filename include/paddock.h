@@ -93,6 +93,10 @@ enum paddock_network {
 	PADDOCK_NETWORK_OFF,
 	/* The host's network. */
 	PADDOCK_NETWORK_ON,
+	/* Proxy mode (Linux, full isolation): the private loopback, on which
+	 * a proxy run by paddock outside the sandbox listens; it reaches only
+	 * the domains the policy allows (paddock_policy_allow_domain). */
+	PADDOCK_NETWORK_PROXY,
 };
 
 /* How a backend isolates the command (Linux). */
@@ -188,8 +192,8 @@ typedef struct paddock_child paddock_child;
 /* Returns the readable name of a step, such as "mount". */
 PADDOCK_API const char *paddock_step_name(enum paddock_step step);
 
-/* Parse "read-only", "workspace-write", "full-access" (and "off", "on" for
- * the network). Return 0, or -EINVAL for any other word. */
+/* Parse "read-only", "workspace-write", "full-access" (and "off", "on",
+ * "proxy" for the network). Return 0, or -EINVAL for any other word. */
 PADDOCK_API int paddock_mode_parse(const char *word, enum paddock_mode *ret);
 PADDOCK_API int paddock_isolation_parse(const char *word,
 					enum paddock_isolation *ret);
@@ -245,6 +249,32 @@ PADDOCK_API int paddock_policy_set_tmp_writable(paddock_policy *policy,
  * copied; NULL means inherit the caller's environment (the default). */
 PADDOCK_API int paddock_policy_set_environment(paddock_policy *policy,
 					       const char *const *envp);
+/*
+ * Proxy mode's rules (docs/network.md). A pattern is a host name
+ * ("pypi.org"), a wildcard over its subdomains ("*.pythonhosted.org") or
+ * an exact address ("192.0.2.1", "[2001:db8::1]"), each with an optional
+ * ":PORT". A deny pattern wins over every allow pattern. -EINVAL with
+ * err->message saying why for a malformed pattern.
+ */
+PADDOCK_API int paddock_policy_allow_domain(paddock_policy *policy,
+					    const char *pattern,
+					    struct paddock_error *err);
+PADDOCK_API int paddock_policy_deny_domain(paddock_policy *policy,
+					   const char *pattern,
+					   struct paddock_error *err);
+/* Where the proxy writes one JSON object per line for each refused request
+ * (host, port, protocol, reason); the descriptor is the caller's, kept
+ * open until paddock_child_wait() returns; -1 (the default) for none. */
+PADDOCK_API int paddock_policy_set_proxy_report(paddock_policy *policy, int fd);
+/*
+ * For tests: make the proxy resolve name to address ("NAME=ADDRESS", like
+ * curl's --resolve) instead of asking the system's resolver. The address
+ * is the user's own choice, so the private-range refusal does not apply
+ * to it; the domain rules still do.
+ */
+PADDOCK_API int paddock_policy_proxy_resolve(paddock_policy *policy,
+					     const char *mapping,
+					     struct paddock_error *err);
 /* Kill the whole tree after this many milliseconds; 0 means no timeout. */
 PADDOCK_API int paddock_policy_set_timeout_ms(paddock_policy *policy,
 					      unsigned long timeout_ms);
@@ -268,6 +298,7 @@ PADDOCK_API size_t paddock_policy_protected_names(const paddock_policy *policy,
  *     cd PATH          sandbox MODE     write PATH      protect NAME
  *     deny-read PATH   network MODE     no-tmp          timeout SECONDS
  *     isolation MODE   allow-unix-socket PATH            allow-userns
+ *     allow-domain PATTERN                deny-domain PATTERN
  *
  * Blank lines and lines starting with '#' are ignored. A value is the rest
  * of the line with surrounding blanks removed, so paths may contain spaces.

@@ -59,6 +59,7 @@ need_cmd bats bats
 need_cmd clang-format clang-format
 need_cmd git git
 need_cmd python3 python3
+need_cmd curl curl # tests/integration/proxy.bats: a real client of the proxy
 need_cmd setpriv util-linux
 need_cmd unshare util-linux
 need_cmd useradd passwd

@@ -66,6 +66,11 @@ void cli_forward_signals(paddock_child *child, bool in_session);
 int cli_utf8_args(int *argc, char ***argv);
 #endif
 
+/* Open FILE for --proxy-report (created or truncated, mode 0600) and give
+ * it to the policy; 0, or -errno after saying why. It stays open until
+ * paddock exits. */
+int cli_open_report(paddock_policy *policy, const char *path);
+
 /* Print "paddock: " and the formatted message on stderr. */
 void cli_say(const char *fmt, ...) CLI_PRINTF(1, 2);
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +17,13 @@ static const char usage[] =
 	"      --protect NAME    one more protected name inside writable roots (repeatable)\n"
 	"      --deny-read PATH  make PATH unreadable (repeatable)\n"
 	"      --allow-unix-socket PATH  keep a host Unix socket reachable (repeatable)\n"
-	"  -n, --network MODE    off | on   (default: off)\n"
+	"  -n, --network MODE    off | on | proxy   (default: off)\n"
+	"      --allow-domain PATTERN   with --network proxy: a host the command may\n"
+	"                        reach (pypi.org, *.pythonhosted.org, host:443; repeatable)\n"
+	"      --deny-domain PATTERN    refused even when allowed (repeatable)\n"
+	"      --proxy-report FILE      write each refused request there as JSON Lines\n"
+	"      --proxy-resolve NAME=ADDRESS  for tests: the proxy takes NAME to be at\n"
+	"                        ADDRESS, even a private one (repeatable)\n"
 	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
 	"      --isolation MODE  auto | namespaces | landlock   (default: auto)\n"
 	"      --allow-userns    let the command create user namespaces (nested sandboxes)\n"
@@ -36,6 +44,24 @@ static const char usage[] =
 	"Exit status: the command's own; 128+N when signal N killed it; 124 on\n"
 	"timeout; 125 when paddock failed; 126 when COMMAND cannot be executed;\n"
 	"127 when it is not found.\n";
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+int cli_open_report(paddock_policy *policy, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		int code = errno;
+
+		cli_say("cannot open the proxy report \"%s\": %s", path,
+			strerror(code));
+		return -code;
+	}
+	return paddock_policy_set_proxy_report(policy, fd);
+}
 
 void cli_usage(FILE *out)
 {

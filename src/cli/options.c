@@ -20,6 +20,10 @@ enum {
 	OPT_ALLOW_UNIX_SOCKET,
 	OPT_ALLOW_USERNS,
 	OPT_SESSION,
+	OPT_ALLOW_DOMAIN,
+	OPT_DENY_DOMAIN,
+	OPT_PROXY_REPORT,
+	OPT_PROXY_RESOLVE,
 };
 
 static const struct option options[] = {
@@ -33,6 +37,10 @@ static const struct option options[] = {
 	{ "isolation", required_argument, NULL, OPT_ISOLATION },
 	{ "allow-unix-socket", required_argument, NULL, OPT_ALLOW_UNIX_SOCKET },
 	{ "allow-userns", no_argument, NULL, OPT_ALLOW_USERNS },
+	{ "allow-domain", required_argument, NULL, OPT_ALLOW_DOMAIN },
+	{ "deny-domain", required_argument, NULL, OPT_DENY_DOMAIN },
+	{ "proxy-report", required_argument, NULL, OPT_PROXY_REPORT },
+	{ "proxy-resolve", required_argument, NULL, OPT_PROXY_RESOLVE },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "profile", required_argument, NULL, 'p' },
@@ -87,8 +95,25 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 		break;
 	case 'n':
 		if (paddock_network_parse(arg, &net) < 0)
-			return bad_value("--network", arg, "off or on");
+			return bad_value("--network", arg, "off, on or proxy");
 		return paddock_policy_set_network(policy, net);
+	case OPT_ALLOW_DOMAIN:
+	case OPT_DENY_DOMAIN:
+	case OPT_PROXY_RESOLVE:
+		r = opt == OPT_ALLOW_DOMAIN
+			    ? paddock_policy_allow_domain(policy, arg, &err)
+		    : opt == OPT_DENY_DOMAIN
+			    ? paddock_policy_deny_domain(policy, arg, &err)
+			    : paddock_policy_proxy_resolve(policy, arg, &err);
+		if (r == -EINVAL && err.message)
+			return bad_value(
+				opt == OPT_ALLOW_DOMAIN	 ? "--allow-domain"
+				: opt == OPT_DENY_DOMAIN ? "--deny-domain"
+							 : "--proxy-resolve",
+				arg, err.message);
+		break;
+	case OPT_PROXY_REPORT:
+		return cli_open_report(policy, arg);
 	case OPT_ISOLATION:
 		if (paddock_isolation_parse(arg, &iso) < 0)
 			return bad_value("--isolation", arg,

@@ -36,6 +36,10 @@ struct paddock_policy {
 	struct strv deny_read; /* as given */
 	struct strv allowed_sockets; /* as given */
 	enum paddock_network network;
+	struct strv allow_domains; /* proxy mode's patterns, checked */
+	struct strv deny_domains;
+	struct strv proxy_resolve; /* "name=address", checked */
+	int proxy_report_fd; /* -1: none */
 	enum paddock_isolation isolation;
 	bool tmp_writable;
 	bool nested_userns;
@@ -52,6 +56,11 @@ extern const char *const policy_default_protected_names[];
 
 /* Check a protected name: one path component, not "." or "..". */
 bool policy_name_is_valid(const char *name);
+
+/* -EINVAL when domain rules, a report or a resolve map are given for a
+ * network other than proxy mode: they would be silently ignored. */
+int policy_check_network(const struct paddock_policy *policy,
+			 struct paddock_error *err);
 
 /* Fill err (when not NULL) and return -code. */
 int error_set(struct paddock_error *err, enum paddock_step step, int code,

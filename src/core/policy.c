@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proxy/proxy.h"
 
 /* POSIX's NAME_MAX, which mingw-w64's <limits.h> lacks; 255 is also the
  * longest name NTFS stores. */
@@ -56,6 +57,8 @@ int paddock_network_parse(const char *word, enum paddock_network *ret)
 		*ret = PADDOCK_NETWORK_OFF;
 	else if (strcmp(word, "on") == 0)
 		*ret = PADDOCK_NETWORK_ON;
+	else if (strcmp(word, "proxy") == 0)
+		*ret = PADDOCK_NETWORK_PROXY;
 	else
 		return -EINVAL;
 	return 0;
@@ -115,6 +118,7 @@ int paddock_policy_new(paddock_policy **ret)
 		return -ENOMEM;
 	p->mode = PADDOCK_MODE_WORKSPACE_WRITE;
 	p->network = PADDOCK_NETWORK_OFF;
+	p->proxy_report_fd = -1;
 	p->tmp_writable = true;
 	p->inherit_env = true;
 	p->log_level = PADDOCK_LOG_WARNING;
@@ -135,6 +139,9 @@ void paddock_policy_free(paddock_policy *p)
 	strv_clear(&p->protected_names);
 	strv_clear(&p->deny_read);
 	strv_clear(&p->allowed_sockets);
+	strv_clear(&p->allow_domains);
+	strv_clear(&p->deny_domains);
+	strv_clear(&p->proxy_resolve);
 	strv_clear(&p->env);
 	free(p);
 }
@@ -213,10 +220,84 @@ int paddock_policy_set_nested_userns(paddock_policy *p, bool allow)
 
 int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)
 {
-	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON)
+	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON &&
+	    network != PADDOCK_NETWORK_PROXY)
 		return -EINVAL;
 	p->network = network;
 	return 0;
+}
+
+static int add_domain(struct strv *list, const char *pattern,
+		      struct paddock_error *err)
+{
+	struct proxy_pattern parsed;
+	enum proxy_reason reason;
+
+	if (!pattern)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, NULL,
+				 "no domain pattern");
+	reason = proxy_pattern_parse(pattern, &parsed);
+	if (reason != PROXY_OK)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, pattern,
+				 proxy_reason_text(reason));
+	if (list->len >= PROXY_RULES_MAX)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, pattern,
+				 proxy_reason_text(PROXY_TOO_MANY_RULES));
+	return strv_push(list, pattern);
+}
+
+int paddock_policy_allow_domain(paddock_policy *p, const char *pattern,
+				struct paddock_error *err)
+{
+	return add_domain(&p->allow_domains, pattern, err);
+}
+
+int paddock_policy_deny_domain(paddock_policy *p, const char *pattern,
+			       struct paddock_error *err)
+{
+	return add_domain(&p->deny_domains, pattern, err);
+}
+
+int policy_check_network(const struct paddock_policy *p,
+			 struct paddock_error *err)
+{
+	const char *option = p->allow_domains.len      ? "--allow-domain"
+			     : p->deny_domains.len     ? "--deny-domain"
+			     : p->proxy_resolve.len    ? "--proxy-resolve"
+			     : p->proxy_report_fd >= 0 ? "--proxy-report"
+						       : NULL;
+
+	if (p->network == PADDOCK_NETWORK_PROXY || !option)
+		return 0;
+	return error_set(err, PADDOCK_STEP_POLICY, EINVAL, option,
+			 "only proxy mode uses it; add --network proxy");
+}
+
+int paddock_policy_set_proxy_report(paddock_policy *p, int fd)
+{
+	if (fd < -1)
+		return -EINVAL;
+	p->proxy_report_fd = fd;
+	return 0;
+}
+
+int paddock_policy_proxy_resolve(paddock_policy *p, const char *mapping,
+				 struct paddock_error *err)
+{
+	struct proxy_map_entry entry;
+	enum proxy_reason reason;
+
+	if (!mapping)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, NULL,
+				 "expected NAME=ADDRESS");
+	reason = proxy_map_parse(mapping, &entry);
+	if (reason == PROXY_BAD_NAME)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, mapping,
+				 "expected NAME=ADDRESS, NAME a host name");
+	if (reason != PROXY_OK)
+		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, mapping,
+				 "ADDRESS must be an IPv4 or IPv6 address");
+	return strv_push(&p->proxy_resolve, mapping);
 }
 
 int paddock_policy_set_isolation(paddock_policy *p,

@@ -32,6 +32,8 @@ enum directive {
 	DIR_ISOLATION,
 	DIR_ALLOW_UNIX_SOCKET,
 	DIR_ALLOW_USERNS,
+	DIR_ALLOW_DOMAIN,
+	DIR_DENY_DOMAIN,
 };
 
 static const struct {
@@ -50,6 +52,8 @@ static const struct {
 	{ "isolation", DIR_ISOLATION, true },
 	{ "allow-unix-socket", DIR_ALLOW_UNIX_SOCKET, true },
 	{ "allow-userns", DIR_ALLOW_USERNS, false },
+	{ "allow-domain", DIR_ALLOW_DOMAIN, true },
+	{ "deny-domain", DIR_DENY_DOMAIN, true },
 };
 
 struct line_ctx {
@@ -171,7 +175,7 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 	case DIR_NETWORK:
 		if (paddock_network_parse(value, &net) < 0)
 			return line_error(c, EINVAL,
-					  "network must be off or on");
+					  "network must be off, on or proxy");
 		return paddock_policy_set_network(p, net);
 	case DIR_PROTECT:
 		if (!policy_name_is_valid(value))
@@ -187,6 +191,17 @@ static int apply(struct paddock_policy *p, const struct line_ctx *c,
 		return paddock_policy_set_isolation(p, iso);
 	case DIR_ALLOW_USERNS:
 		return paddock_policy_set_nested_userns(p, true);
+	case DIR_ALLOW_DOMAIN:
+	case DIR_DENY_DOMAIN: {
+		struct paddock_error why = { 0 };
+		int r = id == DIR_ALLOW_DOMAIN
+				? paddock_policy_allow_domain(p, value, &why)
+				: paddock_policy_deny_domain(p, value, &why);
+
+		if (r < 0 && why.message)
+			return line_error(c, -r, why.message);
+		return r;
+	}
 	case DIR_NO_TMP:
 		return paddock_policy_set_tmp_writable(p, false);
 	case DIR_TIMEOUT:

@@ -38,7 +38,8 @@ const char *direct_check(const struct paddock_policy *policy,
 		return "Landlock is older than ABI 6 (Linux 6.12), which scopes signals and abstract sockets";
 	if (plan->n_deny)
 		return "deny-read paths need the mount namespace";
-	(void)policy;
+	if (policy->network == PADDOCK_NETWORK_PROXY)
+		return "proxy mode needs a network namespace, so that the proxy is the only way out";
 	return NULL;
 }
 

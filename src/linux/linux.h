@@ -60,7 +60,37 @@ struct sandbox_spec {
 		       * mounted for each command */
 	bool session_command; /* a command's supervisor in a session */
 	bool prebuilt; /* its namespaces were set up before the request */
+	bool proxy; /* proxy mode: hand the proxy its listening socket */
+	int proxy_fd; /* on which, when proxy */
 };
+
+/* Proxy mode's proxy process, seen from the caller (proxy.c). */
+struct proxy_run {
+	pid_t pid; /* 0: none */
+	int supervisor_fd; /* the supervisor's end of the socket pair; the
+			    * proxy stops when every copy is closed */
+	int log_fd; /* the proxy's lines for the log callback */
+	enum paddock_log_level log_level; /* the policy's, copied */
+	paddock_log_fn log_fn;
+	void *log_userdata;
+	char partial[512]; /* a line read in part */
+	size_t partial_len;
+};
+
+/* Fork the proxy for the policy's rules. */
+int proxy_launch(const struct paddock_policy *policy, struct proxy_run *run,
+		 struct paddock_error *err);
+/* Pass the lines the proxy has written so far to the log callback. */
+void proxy_drain(struct proxy_run *run);
+/* Stop the proxy, log its last lines, close what remains. */
+void proxy_finish(struct proxy_run *run);
+/* In the supervisor, in the sandbox's network namespace: listen on
+ * 127.0.0.1:PROXY_PORT and send the socket to the proxy over sock, which
+ * is closed. */
+int proxy_listen_send(int sock);
+/* The command's environment in proxy mode: envp with the proxy variables
+ * set (a JAVA_TOOL_OPTIONS of the caller's kept after paddock's). */
+int proxy_environment(char *const *envp, struct strv *ret);
 
 /*
  * One run, from paddock_spawn() to paddock_child_wait(); also a session
@@ -79,6 +109,7 @@ struct paddock_child {
 	struct strv
 		env; /* the command's environment, when paddock changes it */
 	struct sandbox_spec spec;
+	struct proxy_run proxy; /* proxy mode */
 	/* Starts what the spec describes and waits for its first report. */
 	int (*launch)(struct paddock_child *c, struct paddock_error *err);
 	void *launch_data;

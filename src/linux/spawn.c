@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "linux.h"
+#include "proxy/server.h"
 
 extern char **environ;
 
@@ -300,6 +301,12 @@ static int namespaces_setup(const struct sandbox_spec *spec,
 		if (r < 0)
 			return r;
 	}
+	if (spec->proxy) {
+		*step = PADDOCK_STEP_PROXY;
+		r = proxy_listen_send(spec->proxy_fd);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -475,7 +482,7 @@ static void log_enforcement(const struct paddock_policy *policy,
 		log_msg(policy, PADDOCK_LOG_INFO,
 			"enforcing %s with user, mount, PID and IPC namespaces%s",
 			modes[policy->mode],
-			policy->network == PADDOCK_NETWORK_OFF
+			policy->network != PADDOCK_NETWORK_ON
 				? " and a network namespace"
 				: "");
 	log_msg(policy, PADDOCK_LOG_INFO, "workspace: %s", plan->workspace);
@@ -505,11 +512,18 @@ static void log_enforcement(const struct paddock_policy *policy,
 	if (direct && plan->confine_writes)
 		log_msg(policy, PADDOCK_LOG_INFO,
 			"the top level of each writable root is frozen: existing entries stay writable, none can be created, removed or renamed there");
-	log_msg(policy, PADDOCK_LOG_INFO, "network: %s",
-		policy->network == PADDOCK_NETWORK_ON
-			? "on (the host's network)"
-		: direct ? "off (no inet socket at all, loopback included)"
-			 : "off (a private loopback only)");
+	if (policy->network == PADDOCK_NETWORK_PROXY)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"network: proxy (a private loopback; the proxy on 127.0.0.1:%d reaches %zu allowed pattern(s), %zu denied)",
+			PROXY_PORT, policy->allow_domains.len,
+			policy->deny_domains.len);
+	else
+		log_msg(policy, PADDOCK_LOG_INFO, "network: %s",
+			policy->network == PADDOCK_NETWORK_ON
+				? "on (the host's network)"
+			: direct
+				? "off (no inet socket at all, loopback included)"
+				: "off (a private loopback only)");
 	if (policy->nested_userns && !direct && plan->confine_writes)
 		log_msg(policy, PADDOCK_LOG_WARNING,
 			"--allow-userns: Landlock's file-system layer is off, since it forbids the mounts a nested sandbox makes; the mount namespace alone confines writes");
@@ -559,6 +573,7 @@ static void spec_clear(struct paddock_child *c)
 
 void spawn_child_free(struct paddock_child *c)
 {
+	proxy_finish(&c->proxy);
 	spec_clear(c);
 	plan_free(&c->plan);
 	free(c);
@@ -589,7 +604,7 @@ static int prepare_spec(const struct paddock_policy *policy,
 	spec->plan = &c->plan;
 	spec->direct = direct;
 	spec->nested_userns = policy->nested_userns;
-	spec->new_net = policy->network == PADDOCK_NETWORK_OFF;
+	spec->new_net = policy->network != PADDOCK_NETWORK_ON;
 	spec->landlock_abi = c->landlock_abi;
 	spec->uid = geteuid();
 	spec->gid = getegid();
@@ -616,6 +631,13 @@ static int prepare_spec(const struct paddock_policy *policy,
 	if (direct && c->plan.confine_writes && policy->tmp_writable &&
 	    c->plan.roots.len) {
 		r = direct_prepare(spec, &c->env, err);
+		if (r < 0)
+			return r;
+		spec->envp = c->env.items;
+	}
+
+	if (policy->network == PADDOCK_NETWORK_PROXY) {
+		r = proxy_environment(spec->envp, &c->env);
 		if (r < 0)
 			return r;
 		spec->envp = c->env.items;
@@ -714,6 +736,11 @@ static int start_namespaces(const struct paddock_policy *policy,
 	if (r == 0)
 		r = prepare_spec(policy, c, argv, false, err);
 	c->spec.placeholders = c->placeholders;
+	if (r == 0 && policy->network == PADDOCK_NETWORK_PROXY) {
+		r = proxy_launch(policy, &c->proxy, err);
+		c->spec.proxy = r == 0;
+		c->spec.proxy_fd = c->proxy.supervisor_fd;
+	}
 	if (r == 0)
 		r = c->launch(c, err);
 	return r;
@@ -832,6 +859,13 @@ int spawn_start(const struct paddock_policy *policy, struct paddock_child *c,
 {
 	int r;
 
+	r = policy_check_network(policy, err);
+	if (r < 0)
+		return r;
+	if (!argv && policy->network == PADDOCK_NETWORK_PROXY)
+		return error_set(
+			err, PADDOCK_STEP_SESSION, EOPNOTSUPP, NULL,
+			"proxy mode is not available in warm sessions yet; use paddock run");
 	c->landlock_abi = landlock_abi();
 	r = plan_resolve(policy, &c->plan, err);
 	if (r < 0)
@@ -897,15 +931,23 @@ static bool collect_reports(struct paddock_child *c, struct report *ret,
 			    bool *ret_have)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = c->report_fd, .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = c->report_fd, .events = POLLIN },
+			{ .fd = c->proxy.pid > 0 ? c->proxy.log_fd : -1,
+			  .events = POLLIN },
+		};
 		struct report rep;
 		long wait_ms = remaining_ms(c);
 		ssize_t n;
 
 		if (wait_ms == 0)
 			return true;
-		if (poll(&pfd, 1,
+		if (poll(pfd, 2,
 			 wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms) <= 0)
+			continue;
+		if (pfd[1].revents)
+			proxy_drain(&c->proxy);
+		if (!pfd[0].revents)
 			continue;
 		n = read(c->report_fd, &rep, sizeof(rep));
 		if (n < 0 && errno == EINTR)

@@ -12,7 +12,8 @@
  *   proxy_rules_    the lists of patterns, and the decisions made with them;
  *   proxy_http_     the head of an HTTP/1.x proxy request;
  *   proxy_socks5_   the SOCKS5 greeting, CONNECT request and replies;
- *   proxy_tls_      the server name (SNI) of a TLS ClientHello.
+ *   proxy_tls_      the server name (SNI) of a TLS ClientHello;
+ *   proxy_env       the variables that point clients at the proxy.
  *
  * The lifecycle of the rules: proxy_rules_init(), proxy_rules_add() once per
  * command-line pattern, then any number of proxy_rules_decide_host() and
@@ -205,6 +206,18 @@ enum proxy_reason proxy_rules_decide_addr(const struct proxy_rules *rules,
 					  const struct proxy_addr *addr,
 					  uint16_t port);
 
+/* One name the proxy resolves itself, without the system's resolver: a
+ * test's stand-in for a remote host (paddock_policy_proxy_resolve). */
+struct proxy_map_entry {
+	char name[PROXY_NAME_MAX + 1]; /* normalized */
+	struct proxy_addr addr;
+};
+
+/* Parse "NAME=ADDRESS" (the address may be in brackets); PROXY_OK, or
+ * PROXY_BAD_NAME or PROXY_BAD_ADDRESS with *ret untouched. */
+enum proxy_reason proxy_map_parse(const char *text,
+				  struct proxy_map_entry *ret);
+
 /* --- Parser results ---------------------------------------------------- */
 
 enum proxy_parse {
@@ -319,5 +332,24 @@ enum proxy_parse proxy_tls_sni(const uint8_t *buf, size_t len,
  * PROXY_SNI_MISMATCH. */
 enum proxy_reason proxy_tls_sni_agrees(const char *host, size_t host_len,
 				       const char *sni);
+
+/* --- The command's environment ----------------------------------------- */
+
+#define PROXY_ENV_MAX 24
+
+struct proxy_env {
+	const char *name;
+	char value[256];
+};
+
+/*
+ * The variables that point common clients (curl, pip, npm, yarn, git,
+ * cargo, Node, the JVM) at a proxy on host:port, for both HTTP and SOCKS5
+ * (see env.c). Returns how many were written, 0 when size is too small.
+ * JAVA_TOOL_OPTIONS carries paddock's options only: a caller keeping the
+ * command's own appends them after a space.
+ */
+size_t proxy_env(const char *host, uint16_t port, struct proxy_env *out,
+		 size_t size);
 
 #endif

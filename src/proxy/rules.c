@@ -21,6 +21,7 @@
  *   plain misconfiguration) does not open the host's own services or its
  *   local network.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,4 +419,30 @@ enum proxy_reason proxy_rules_decide_addr(const struct proxy_rules *rules,
 	    any_match(rules->allow, rules->n_allow, &h, port))
 		return PROXY_OK;
 	return range;
+}
+
+enum proxy_reason proxy_map_parse(const char *text, struct proxy_map_entry *ret)
+{
+	const char *eq = strchr(text, '=');
+	struct proxy_host host;
+	struct proxy_addr addr;
+	const char *a;
+	size_t len;
+
+	if (!eq)
+		return PROXY_BAD_NAME;
+	if (proxy_host_parse(text, (size_t)(eq - text), &host) != PROXY_OK ||
+	    host.is_addr)
+		return PROXY_BAD_NAME;
+	a = eq + 1;
+	len = strlen(a);
+	if (len >= 2 && a[0] == '[' && a[len - 1] == ']') {
+		a++;
+		len -= 2;
+	}
+	if (proxy_addr_parse(a, len, &addr) != PROXY_OK)
+		return PROXY_BAD_ADDRESS;
+	ret->addr = addr;
+	snprintf(ret->name, sizeof(ret->name), "%s", host.name);
+	return PROXY_OK;
 }

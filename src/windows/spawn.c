@@ -232,6 +232,15 @@ static int launch(struct paddock_child *child, const char *const *argv,
 static int check_policy(const struct paddock_policy *policy,
 			struct paddock_error *err)
 {
+	int r = policy_check_network(policy, err);
+
+	if (r < 0)
+		return r;
+	if (policy->network == PADDOCK_NETWORK_PROXY)
+		return error_set(
+			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,
+			"--network proxy",
+			"proxy mode is not available on Windows yet: it needs the elevated mode's offline user and firewall rules");
 	if (policy->isolation != PADDOCK_ISOLATION_AUTO)
 		return error_set(
 			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,

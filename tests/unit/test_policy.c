@@ -90,11 +90,87 @@ static void set_network_accepts_on_off_and_rejects_others(void **state)
 
 	assert_int_equal(paddock_policy_set_network(p, PADDOCK_NETWORK_ON), 0);
 	assert_int_equal(p->network, PADDOCK_NETWORK_ON);
-	assert_int_equal(paddock_policy_set_network(p, (enum paddock_network)2),
+	assert_int_equal(paddock_policy_set_network(p, (enum paddock_network)3),
 			 -EINVAL);
 	assert_int_equal(p->network, PADDOCK_NETWORK_ON);
+	assert_int_equal(paddock_policy_set_network(p, PADDOCK_NETWORK_PROXY),
+			 0);
+	assert_int_equal(p->network, PADDOCK_NETWORK_PROXY);
 	assert_int_equal(paddock_policy_set_network(p, PADDOCK_NETWORK_OFF), 0);
 	assert_int_equal(p->network, PADDOCK_NETWORK_OFF);
+}
+
+static void domain_patterns_are_checked_when_added(void **state)
+{
+	paddock_policy *p = *state;
+	struct paddock_error err = { 0 };
+
+	assert_int_equal(paddock_policy_allow_domain(p, "pypi.org", &err), 0);
+	assert_int_equal(
+		paddock_policy_allow_domain(p, "*.pythonhosted.org:443", &err),
+		0);
+	assert_int_equal(paddock_policy_deny_domain(p, "[2001:db8::1]", &err),
+			 0);
+	assert_int_equal(p->allow_domains.len, 2);
+	assert_int_equal(p->deny_domains.len, 1);
+	assert_string_equal(p->allow_domains.items[1],
+			    "*.pythonhosted.org:443");
+
+	static const char *const bad[] = {
+		"*",	      "a.*.com", "*example.com", "host:0",
+		"host:65536", "",	 "bad name",	 "h\xc3\xa9.com"
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = (struct paddock_error){ 0 };
+		assert_int_equal(paddock_policy_allow_domain(p, bad[i], &err),
+				 -EINVAL);
+		assert_int_equal(err.step, PADDOCK_STEP_POLICY);
+		assert_non_null(err.message);
+	}
+	assert_int_equal(paddock_policy_allow_domain(p, NULL, &err), -EINVAL);
+	assert_int_equal(p->allow_domains.len, 2);
+}
+
+static void proxy_resolve_takes_name_and_address(void **state)
+{
+	paddock_policy *p = *state;
+	struct paddock_error err = { 0 };
+
+	assert_int_equal(
+		paddock_policy_proxy_resolve(p, "a.test=127.0.0.1", &err), 0);
+	assert_int_equal(paddock_policy_proxy_resolve(p, "b.test=[::1]", &err),
+			 0);
+	assert_int_equal(paddock_policy_proxy_resolve(p, "b.test=::1", &err),
+			 0);
+	assert_int_equal(p->proxy_resolve.len, 3);
+	static const char *const bad[] = { "a.test",	      "=127.0.0.1",
+					   "1.2.3.4=1.2.3.4", "a.test=",
+					   "a.test=host",     "a.test=127.1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(paddock_policy_proxy_resolve(p, bad[i], &err),
+				 -EINVAL);
+	assert_int_equal(p->proxy_resolve.len, 3);
+}
+
+static void proxy_options_need_proxy_mode(void **state)
+{
+	paddock_policy *p = *state;
+	struct paddock_error err = { 0 };
+
+	assert_int_equal(policy_check_network(p, &err), 0);
+	assert_int_equal(paddock_policy_set_proxy_report(p, 1), 0);
+	assert_int_equal(policy_check_network(p, &err), -EINVAL);
+	assert_string_equal(err.operand, "--proxy-report");
+	assert_int_equal(paddock_policy_set_proxy_report(p, -1), 0);
+	assert_int_equal(paddock_policy_set_proxy_report(p, -2), -EINVAL);
+	assert_int_equal(paddock_policy_deny_domain(p, "x.test", &err), 0);
+	assert_int_equal(policy_check_network(p, &err), -EINVAL);
+	assert_string_equal(err.operand, "--deny-domain");
+	assert_int_equal(paddock_policy_set_network(p, PADDOCK_NETWORK_ON), 0);
+	assert_int_equal(policy_check_network(p, &err), -EINVAL);
+	assert_int_equal(paddock_policy_set_network(p, PADDOCK_NETWORK_PROXY),
+			 0);
+	assert_int_equal(policy_check_network(p, &err), 0);
 }
 
 static void set_workspace_copies_and_replaces(void **state)
@@ -343,12 +419,14 @@ static void network_parse_accepts_off_and_on(void **state)
 	assert_int_equal(n, PADDOCK_NETWORK_OFF);
 	assert_int_equal(paddock_network_parse("on", &n), 0);
 	assert_int_equal(n, PADDOCK_NETWORK_ON);
+	assert_int_equal(paddock_network_parse("proxy", &n), 0);
+	assert_int_equal(n, PADDOCK_NETWORK_PROXY);
 }
 
 static void network_parse_rejects_other_words(void **state)
 {
 	static const char *const bad[] = { "",	"ON",	 "Off", "yes",
-					   "1", "proxy", "on ", "read-only" };
+					   "1", "Proxy", "on ", "read-only" };
 	enum paddock_network n = PADDOCK_NETWORK_ON;
 
 	(void)state;
@@ -531,6 +609,9 @@ int main(void)
 		cmocka_unit_test(free_accepts_null),
 		T(set_mode_accepts_each_mode_and_rejects_others),
 		T(set_network_accepts_on_off_and_rejects_others),
+		T(domain_patterns_are_checked_when_added),
+		T(proxy_resolve_takes_name_and_address),
+		T(proxy_options_need_proxy_mode),
 		T(set_workspace_copies_and_replaces),
 		T(path_setters_reject_null_empty_and_too_long),
 		T(path_setters_accept_longest_valid_path),

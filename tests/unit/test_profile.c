@@ -188,6 +188,33 @@ static void network_sets_network(void **state)
 	assert_int_equal(f->p->network, PADDOCK_NETWORK_ON);
 	assert_int_equal(parse(f, "network off\n"), 0);
 	assert_int_equal(f->p->network, PADDOCK_NETWORK_OFF);
+	assert_int_equal(parse(f, "network proxy\n"), 0);
+	assert_int_equal(f->p->network, PADDOCK_NETWORK_PROXY);
+}
+
+static void domain_directives_add_patterns(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "allow-domain pypi.org\n"
+				  "allow-domain *.pythonhosted.org:443\n"
+				  "deny-domain upload.pypi.org\n"),
+			 0);
+	assert_int_equal(f->p->allow_domains.len, 2);
+	assert_string_equal(f->p->allow_domains.items[1],
+			    "*.pythonhosted.org:443");
+	assert_int_equal(f->p->deny_domains.len, 1);
+	assert_string_equal(f->p->deny_domains.items[0], "upload.pypi.org");
+}
+
+static void bad_domain_pattern_is_refused_with_its_line(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "network proxy\nallow-domain a.*.com\n"),
+			 -EINVAL);
+	assert_line_error(f, EINVAL, 2);
+	assert_int_equal(f->p->allow_domains.len, 0);
 }
 
 static void no_tmp_clears_tmp_writable(void **state)
@@ -389,7 +416,7 @@ static void bad_network_mode_is_refused(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(parse(f, "network proxy\n"), -EINVAL);
+	assert_int_equal(parse(f, "network maybe\n"), -EINVAL);
 	assert_line_error(f, EINVAL, 1);
 	assert_int_equal(f->p->network, PADDOCK_NETWORK_OFF);
 }
@@ -738,6 +765,8 @@ int main(void)
 		T(value_after_no_tmp_is_refused),
 		T(bad_sandbox_mode_is_refused),
 		T(bad_network_mode_is_refused),
+		T(domain_directives_add_patterns),
+		T(bad_domain_pattern_is_refused_with_its_line),
 		T(bad_timeout_is_refused),
 		T(invalid_protected_name_is_refused),
 		T(tilde_without_home_is_refused),

@@ -359,9 +359,80 @@ static void every_reason_has_a_code_and_a_text(void **state)
 	assert_string_equal(proxy_reason_code(PROXY_DENIED), "denied");
 }
 
+static void map_entries_parsed(void **state)
+{
+	struct proxy_map_entry e;
+
+	(void)state;
+	assert_int_equal(proxy_map_parse("Allowed.TEST.=127.0.0.1", &e),
+			 PROXY_OK);
+	assert_string_equal(e.name, "allowed.test");
+	assert_int_equal(e.addr.family, PROXY_IPV4);
+	assert_int_equal(e.addr.bytes[0], 127);
+	assert_int_equal(proxy_map_parse("v6.test=[2001:db8::1]", &e),
+			 PROXY_OK);
+	assert_int_equal(e.addr.family, PROXY_IPV6);
+	assert_int_equal(proxy_map_parse("v6.test=2001:db8::1", &e), PROXY_OK);
+
+	strcpy(e.name, "untouched");
+	assert_int_equal(proxy_map_parse("no-address", &e), PROXY_BAD_NAME);
+	assert_int_equal(proxy_map_parse("=1.2.3.4", &e), PROXY_BAD_NAME);
+	assert_int_equal(proxy_map_parse("1.2.3.4=1.2.3.4", &e),
+			 PROXY_BAD_NAME);
+	assert_int_equal(proxy_map_parse("2130706433=1.2.3.4", &e),
+			 PROXY_BAD_NAME);
+	assert_int_equal(proxy_map_parse("a.test=", &e), PROXY_BAD_ADDRESS);
+	assert_int_equal(proxy_map_parse("a.test=127.1", &e),
+			 PROXY_BAD_ADDRESS);
+	assert_int_equal(proxy_map_parse("a.test=[::1", &e), PROXY_BAD_ADDRESS);
+	assert_string_equal(e.name, "untouched");
+}
+
+/* The variables for clients: each one named once, pointing at the proxy. */
+static void environment_points_every_client_at_the_proxy(void **state)
+{
+	struct proxy_env vars[PROXY_ENV_MAX];
+	size_t n = proxy_env("127.0.0.1", 3128, vars, PROXY_ENV_MAX);
+	static const struct {
+		const char *name, *value;
+	} want[] = {
+		{ "HTTP_PROXY", "http://127.0.0.1:3128" },
+		{ "https_proxy", "http://127.0.0.1:3128" },
+		{ "ALL_PROXY", "socks5h://127.0.0.1:3128" },
+		{ "no_proxy", "localhost,127.0.0.1,::1" },
+		{ "npm_config_https_proxy", "http://127.0.0.1:3128" },
+		{ "YARN_HTTP_PROXY", "http://127.0.0.1:3128" },
+		{ "PIP_PROXY", "http://127.0.0.1:3128" },
+		{ "CARGO_HTTP_PROXY", "http://127.0.0.1:3128" },
+		{ "NODE_USE_ENV_PROXY", "1" },
+		{ "JAVA_TOOL_OPTIONS",
+		  "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=3128 "
+		  "-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=3128 "
+		  "-Dhttp.nonProxyHosts=localhost|127.0.0.1" },
+	};
+
+	(void)state;
+	assert_true(n > 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		size_t found = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(vars[j].name, want[i].name) == 0) {
+				assert_string_equal(vars[j].value,
+						    want[i].value);
+				found++;
+			}
+		}
+		assert_int_equal(found, 1);
+	}
+	assert_int_equal(proxy_env("127.0.0.1", 3128, vars, 2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(map_entries_parsed),
+		cmocka_unit_test(environment_points_every_client_at_the_proxy),
 		cmocka_unit_test(patterns_refused_with_their_reason),
 		cmocka_unit_test(long_names_and_labels),
 		cmocka_unit_test(patterns_normalized),

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proxy of proxy mode: the sockets half (server.c), on top of the pure
+ * rules and parsers of proxy.h. POSIX sockets and threads; the Linux
+ * backend runs it in a process of its own (src/linux/proxy.c).
+ */
+#ifndef PADDOCK_PROXY_SERVER_H
+#define PADDOCK_PROXY_SERVER_H
+
+#include "proxy/proxy.h"
+
+/* The port the proxy listens on inside the sandbox's own loopback, for
+ * HTTP and SOCKS5 alike (the first byte tells them apart). */
+#define PROXY_PORT 3128
+
+/* Bounds: connections served at once (more are closed as soon as they
+ * are accepted), time for a request's head or a SOCKS5 negotiation, for
+ * a connection to a server, and without a byte either way in a tunnel. */
+#define PROXY_CONNECTIONS_MAX 128
+#define PROXY_HEAD_TIMEOUT_MS 10000
+#define PROXY_CONNECT_TIMEOUT_MS 10000
+#define PROXY_IDLE_TIMEOUT_MS 300000
+
+struct proxy_server {
+	const struct proxy_rules *rules;
+	const struct proxy_map_entry *map;
+	size_t n_map;
+	int listen_fd; /* listening, in the sandbox's network namespace */
+	int stop_fd; /* the proxy stops when this one hangs up */
+	int report_fd; /* JSON Lines of refused requests; -1: none */
+	int log_fd; /* lines for the caller's log, non-blocking; -1: none */
+	unsigned connections_max;
+	unsigned head_timeout_ms;
+	unsigned connect_timeout_ms;
+	unsigned idle_timeout_ms;
+};
+
+/* Serve until stop_fd hangs up; returns 0, or a negative errno when the
+ * listening socket fails. Each connection has a thread of its own. */
+int proxy_serve(const struct proxy_server *server);
+
+#endif

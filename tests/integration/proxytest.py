@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+# The programs tests/integration/proxy.bats runs: a local server standing in
+# for remote hosts, and clients that speak to paddock's proxy (on
+# 127.0.0.1:3128 inside the sandbox) the way real clients do. Standard
+# library only.
+#
+#   origin PORTFILE LOG     serve on 127.0.0.1:0 until killed; write the port
+#                           to PORTFILE; log each connection's first line
+#   connect HOST PORT       CONNECT through the proxy, then ping
+#   get HOST PORT PATH      an absolute-form GET through the proxy
+#   socks HOST PORT         SOCKS5 with a host name, then ping
+#   socks-ip ADDR PORT      SOCKS5 with an IPv4 address, then ping
+#   tls HOST PORT SNI       CONNECT, then a TLS ClientHello naming SNI
+#   direct ADDR PORT        connect without the proxy
+#   resolve NAME            the system's resolver, timed
+#   many N HOST PORT        N tunnels at once; how many answered
+#   slow N HOST PORT        N clients that send a head byte by byte; whether
+#                           a normal client is served meanwhile, and whether
+#                           the proxy closes the slow ones
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+
+PROXY = ("127.0.0.1", 3128)
+
+
+def origin(portfile, log):
+    lock = threading.Lock()
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(256)
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.getsockname()[1]))
+    import os
+    os.rename(portfile + ".tmp", portfile)
+
+    def serve(c):
+        c.settimeout(5)
+        try:
+            data = c.recv(65536)
+            if not data:
+                return
+            if data[0] == 0x16:
+                first = "tls-client-hello"
+            else:
+                first = data.split(b"\r\n")[0].split(b"\n")[0].decode(
+                    "latin-1")
+            with lock, open(log, "a") as f:
+                f.write(first + "\n")
+            if data.startswith(b"GET "):
+                body = ("origin-ok " + first.split(" ")[1] + "\n").encode()
+                headers = data.decode("latin-1").lower()
+                if "proxy-connection" in headers:
+                    body += b"hop-by-hop header forwarded\n"
+                c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: " +
+                          str(len(body)).encode() + b"\r\n\r\n" + body)
+            elif data.startswith(b"ping"):
+                c.sendall(b"pong\n")
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    while True:
+        c, _ = srv.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def proxy_connect(timeout=5):
+    return socket.create_connection(PROXY, timeout=timeout)
+
+
+def read_head(s):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def connect(host, port):
+    s = proxy_connect()
+    s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n"
+              .encode())
+    head = read_head(s)
+    print(head.split(b"\r\n")[0].decode())
+    if b" 200 " in head.split(b"\r\n")[0]:
+        s.sendall(b"ping\n")
+        print(s.recv(100).decode().strip())
+    else:
+        reason = [h for h in head.split(b"\r\n")
+                  if h.lower().startswith(b"x-paddock-reason:")]
+        if reason:
+            print(reason[0].decode())
+
+
+def get(host, port, path):
+    s = proxy_connect()
+    s.sendall(f"GET http://{host}:{port}{path} HTTP/1.1\r\nHost: {host}:{port}"
+              f"\r\nProxy-Connection: keep-alive\r\n\r\n".encode())
+    data = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    lines = data.split(b"\r\n")
+    print(lines[0].decode())
+    print(data.split(b"\r\n\r\n", 1)[-1].decode().strip())
+
+
+def socks(host, port, ip=False):
+    s = proxy_connect()
+    s.sendall(b"\x05\x01\x00")
+    if s.recv(2) != b"\x05\x00":
+        print("greeting refused")
+        return
+    if ip:
+        req = b"\x05\x01\x00\x01" + socket.inet_aton(host)
+    else:
+        req = b"\x05\x01\x00\x03" + bytes([len(host)]) + host.encode()
+    s.sendall(req + struct.pack("!H", int(port)))
+    reply = s.recv(10)
+    print("socks reply", reply[1] if len(reply) > 1 else "none")
+    if len(reply) > 1 and reply[1] == 0:
+        s.sendall(b"ping\n")
+        print(s.recv(100).decode().strip())
+
+
+def tls(host, port, sni):
+    s = proxy_connect()
+    s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\n\r\n".encode())
+    print(read_head(s).split(b"\r\n")[0].decode())
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        ctx.wrap_socket(s, server_hostname=sni).do_handshake()
+        print("handshake done")
+    except (OSError, ssl.SSLError) as e:
+        print("handshake failed:", type(e).__name__)
+
+
+def direct(addr, port):
+    try:
+        socket.create_connection((addr, int(port)), timeout=3)
+        print("connected")
+    except OSError as e:
+        print("failed:", e.strerror or e)
+
+
+def resolve(name):
+    start = time.monotonic()
+    try:
+        socket.getaddrinfo(name, 443)
+        result = "resolved"
+    except socket.gaierror as e:
+        result = "failed: " + e.strerror
+    print(result)
+    print("seconds %.1f" % (time.monotonic() - start))
+
+
+def tunnel_ok(host, port, results, i):
+    try:
+        s = proxy_connect(timeout=20)
+        s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\n\r\n".encode())
+        if b" 200 " in read_head(s):
+            s.sendall(b"ping\n")
+            if s.recv(100).startswith(b"pong"):
+                results[i] = True
+    except OSError:
+        pass
+
+
+def many(n, host, port):
+    n = int(n)
+    results = [False] * n
+    threads = [threading.Thread(target=tunnel_ok,
+                                args=(host, port, results, i))
+               for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("answered", sum(results), "of", n)
+
+
+def slow(n, host, port):
+    clients = []
+    for _ in range(int(n)):
+        s = proxy_connect(timeout=30)
+        s.sendall(b"CONNECT ")
+        clients.append(s)
+    # The slow clients hold their connections; a normal one is served.
+    results = [False]
+    tunnel_ok(host, port, results, 0)
+    print("normal client served:", results[0])
+    # Keep trickling bytes: the head's deadline is for the whole head.
+    start = time.monotonic()
+    open_clients = list(clients)
+    while open_clients and time.monotonic() - start < 20:
+        still = []
+        for s in open_clients:
+            try:
+                s.sendall(b"x")
+                s.settimeout(0.01)
+                if s.recv(1) == b"":
+                    continue
+            except socket.timeout:
+                pass
+            except OSError:
+                continue
+            still.append(s)
+        open_clients = still
+        time.sleep(0.5)
+    print("slow clients closed by the proxy:", len(clients) - len(open_clients),
+          "of", len(clients), "after about %d s" % (time.monotonic() - start))
+
+
+def main():
+    mode, args = sys.argv[1], sys.argv[2:]
+    {
+        "origin": origin, "connect": connect, "get": get, "socks": socks,
+        "socks-ip": lambda a, p: socks(a, p, ip=True), "tls": tls,
+        "direct": direct, "resolve": resolve, "many": many, "slow": slow,
+    }[mode](*args)
+
+
+if __name__ == "__main__":
+    main()
