@@ -79,9 +79,40 @@ int landlock_abi(void)
 	return abi < 0 ? -errno : (int)abi;
 }
 
+/* Drop from attr what the kernel's ABI does not know. */
+static void trim_to_abi(struct ruleset_attr *attr, int abi)
+{
+	switch (abi) {
+	case 1:
+		/* No REFER (linking or renaming across directories) before
+		 * ABI 2: such moves are always denied, which is stricter. */
+		attr->handled_access_fs &= ~LANDLOCK_ACCESS_FS_REFER;
+		/* fallthrough */
+	case 2:
+		/* No TRUNCATE before ABI 3: truncation goes unchecked. */
+		attr->handled_access_fs &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
+		/* fallthrough */
+	case 3:
+		/* No TCP rights before ABI 4: seccomp refuses inet sockets. */
+		attr->handled_access_net = 0;
+		/* fallthrough */
+	case 4:
+	case 5:
+		/* No scoping before ABI 6: abstract sockets and signals rest
+		 * on the network and PID namespaces. */
+		attr->scoped = 0;
+		break;
+	default:
+		break;
+	}
+}
+
 static struct ruleset_attr ruleset_for(const struct sandbox_spec *spec)
 {
-	struct ruleset_attr attr = { 0 };
+	struct ruleset_attr attr = {
+		.scoped = PADDOCK_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+			  PADDOCK_LANDLOCK_SCOPE_SIGNAL,
+	};
 
 	/* A Landlock domain with file-system rules forbids every mount, so a
 	 * nested sandbox could not build its view: when the user allows
@@ -97,30 +128,7 @@ static struct ruleset_attr ruleset_for(const struct sandbox_spec *spec)
 		attr.handled_access_net =
 			PADDOCK_LANDLOCK_ACCESS_NET_BIND_TCP |
 			PADDOCK_LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	switch (spec->landlock_abi) {
-	case 1:
-		/* No REFER (linking or renaming across directories) before
-		 * ABI 2: such moves are always denied, which is stricter. */
-		attr.handled_access_fs &= ~LANDLOCK_ACCESS_FS_REFER;
-		/* fallthrough */
-	case 2:
-		/* No TRUNCATE before ABI 3: truncation goes unchecked. */
-		attr.handled_access_fs &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
-		/* fallthrough */
-	case 3:
-		/* No TCP rights before ABI 4: seccomp refuses inet sockets. */
-		attr.handled_access_net = 0;
-		/* fallthrough */
-	case 4:
-	case 5:
-		/* No scoping before ABI 6: abstract sockets and signals rest
-		 * on the network and PID namespaces. */
-		break;
-	default:
-		attr.scoped = PADDOCK_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-			      PADDOCK_LANDLOCK_SCOPE_SIGNAL;
-		break;
-	}
+	trim_to_abi(&attr, spec->landlock_abi);
 	return attr;
 }
 
@@ -361,6 +369,30 @@ int landlock_apply(const struct sandbox_spec *spec, const char **ret_operand)
 		r = add_rules(ruleset, spec, attr.handled_access_fs,
 			      ret_operand);
 	if (r == 0 && syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		r = -errno;
+	close(ruleset);
+	return r;
+}
+
+int landlock_confine_proxy(int abi)
+{
+	struct ruleset_attr attr = {
+		.handled_access_fs = WRITE_RIGHTS | LANDLOCK_ACCESS_FS_EXECUTE,
+		.handled_access_net = PADDOCK_LANDLOCK_ACCESS_NET_BIND_TCP,
+		.scoped = PADDOCK_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+			  PADDOCK_LANDLOCK_SCOPE_SIGNAL,
+	};
+	int ruleset, r = 0;
+
+	if (abi <= 0)
+		return 0;
+	trim_to_abi(&attr, abi);
+	/* No rule at all: what the ruleset handles is refused everywhere. */
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr),
+			       0);
+	if (ruleset < 0)
+		return -errno;
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		r = -errno;
 	close(ruleset);
 	return r;

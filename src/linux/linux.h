@@ -77,8 +77,10 @@ struct proxy_run {
 	size_t partial_len;
 };
 
-/* Fork the proxy for the policy's rules. */
-int proxy_launch(const struct paddock_policy *policy, struct proxy_run *run,
+/* Fork the proxy for the policy's rules; it confines itself with
+ * no_new_privs, landlock_confine_proxy() and the filter. */
+int proxy_launch(const struct paddock_policy *policy, int landlock_abi,
+		 const struct sock_fprog *filter, struct proxy_run *run,
 		 struct paddock_error *err);
 /* Pass the lines the proxy has written so far to the log callback. */
 void proxy_drain(struct proxy_run *run);
@@ -167,6 +169,11 @@ int caps_drop_all(void);
 
 /* The Landlock ABI version, or a negative errno when unavailable. */
 int landlock_abi(void);
+/* The proxy's own confinement: no write, no exec and no bind anywhere,
+ * and (ABI 6) no signal or abstract socket outside its own domain.
+ * Without Landlock, nothing. no_new_privs must be set. */
+int landlock_confine_proxy(int abi);
+
 /* Restrict writes to the plan's writable roots (and harmless devices) with
  * Landlock; without namespaces, freeze the top level of each root and stop
  * TCP when the network is off; scope abstract sockets and signals from

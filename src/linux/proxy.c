@@ -98,8 +98,25 @@ static int receive_listener(int sock)
 	return fd;
 }
 
+/* The proxy parses what the sandbox sends: it gives up what it does not
+ * need first. It reads (the resolver's files) and connects out, and writes
+ * only through the descriptors it holds. */
+static int confine(int landlock_abi, const struct sock_fprog *filter)
+{
+	int r;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	r = landlock_confine_proxy(landlock_abi);
+	if (r == 0)
+		r = seccomp_install(filter);
+	return r;
+}
+
 static _Noreturn void proxy_main(const struct paddock_policy *policy,
-				 pid_t parent, int sock, int log_fd)
+				 int landlock_abi,
+				 const struct sock_fprog *filter, pid_t parent,
+				 int sock, int log_fd)
 {
 	struct proxy_server server;
 	struct proxy_rules rules;
@@ -121,6 +138,14 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 	}
 	fcntl(log_fd, F_SETFL, O_NONBLOCK);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (confine(landlock_abi, filter) < 0) {
+		static const char msg[] = "cannot confine the proxy itself\n";
+
+		if (write(log_fd, msg, sizeof(msg) - 1) < 0) {
+			/* The run fails anyway: the supervisor's hand-over. */
+		}
+		_exit(1);
+	}
 
 	proxy_rules_init(&rules);
 	for (size_t i = 0; i < policy->allow_domains.len; i++)
@@ -157,7 +182,8 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 	_exit(proxy_serve(&server) < 0 ? 1 : 0);
 }
 
-int proxy_launch(const struct paddock_policy *policy, struct proxy_run *run,
+int proxy_launch(const struct paddock_policy *policy, int landlock_abi,
+		 const struct sock_fprog *filter, struct proxy_run *run,
 		 struct paddock_error *err)
 {
 	int sv[2], logp[2];
@@ -190,7 +216,8 @@ int proxy_launch(const struct paddock_policy *policy, struct proxy_run *run,
 		return error_set(err, PADDOCK_STEP_PROXY, code, NULL, NULL);
 	}
 	if (run->pid == 0)
-		proxy_main(policy, parent, sv[1], logp[1]);
+		proxy_main(policy, landlock_abi, filter, parent, sv[1],
+			   logp[1]);
 	close(sv[1]);
 	close(logp[1]);
 	run->supervisor_fd = sv[0];

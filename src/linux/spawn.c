@@ -394,6 +394,10 @@ _Noreturn void supervisor_main(const struct sandbox_spec *spec)
 		direct_kill_tree();
 	else if (spec->session_command)
 		kill_namespace();
+	/* A session's client returns at the exit frame: the command's private
+	 * $TMPDIR must be gone by then (the server's removal comes later). */
+	if (spec->direct && spec->session_command)
+		direct_remove_scratch(spec->scratch);
 	report_send(spec->report_fd, REPORT_EXIT, PADDOCK_STEP_NONE, r, NULL);
 	_exit(0);
 }
@@ -737,7 +741,8 @@ static int start_namespaces(const struct paddock_policy *policy,
 		r = prepare_spec(policy, c, argv, false, err);
 	c->spec.placeholders = c->placeholders;
 	if (r == 0 && policy->network == PADDOCK_NETWORK_PROXY) {
-		r = proxy_launch(policy, &c->proxy, err);
+		r = proxy_launch(policy, c->landlock_abi, &c->spec.seccomp,
+				 &c->proxy, err);
 		c->spec.proxy = r == 0;
 		c->spec.proxy_fd = c->proxy.supervisor_fd;
 	}

@@ -37,6 +37,12 @@ proxy_run() {
 		--proxy-resolve other.test=127.0.0.1 "$@"
 }
 
+# proxy_run, with paddock's own messages in $BASE/err: stdout and stderr
+# interleave mid-line when both are captured together.
+proxy_run_log() {
+	proxy_run "$@" 2>"$BASE/err"
+}
+
 # The report has a line for host $1, port $2, reason $3.
 assert_reported() {
 	grep -q "\"host\":\"$1\",\"port\":$2,\"reason\":\"$3\"" "$REPORT" ||
@@ -110,7 +116,7 @@ assert_origin_untouched() {
 }
 
 @test "proxy: a domain not allowed is refused, reported, and never reached" {
-	run proxy_run -v --allow-domain allowed.test -- sh -c '
+	run proxy_run_log -v --allow-domain allowed.test -- sh -c '
 		python3 "$1" connect other.test "$2"
 		python3 "$1" get other.test "$2" /
 		python3 "$1" socks other.test "$2"' sh "$PT" "$PORT"
@@ -118,7 +124,8 @@ assert_origin_untouched() {
 	assert_output_contains "HTTP/1.1 403 Forbidden"
 	assert_output_contains "X-Paddock-Reason: not-allowed"
 	assert_output_contains "socks reply 2"
-	assert_output_contains "paddock: proxy: refused connect other.test:$PORT"
+	grep -q "^paddock: proxy: refused connect other.test:$PORT: " "$BASE/err" ||
+		fail "not logged at -v: $(cat "$BASE/err")"
 	assert_origin_untouched
 	assert_reported other.test "$PORT" not-allowed
 	grep -q '"protocol":"connect"' "$REPORT"
@@ -225,7 +232,7 @@ assert_origin_untouched() {
 }
 
 @test "proxy: more connections than the limit are cut, and the proxy serves on" {
-	run proxy_run -v --allow-domain allowed.test -- sh -c '
+	run proxy_run_log -v --allow-domain allowed.test -- sh -c '
 		python3 -c "
 import socket, time
 held = [socket.create_connection((\"127.0.0.1\", 3128)) for _ in range(200)]
@@ -246,7 +253,7 @@ time.sleep(0.5)
 	assert_status 0
 	# 128 are served; the rest are closed as soon as they are accepted.
 	assert_output_contains "closed 72"
-	assert_output_contains "the proxy serves its most connections at once"
+	grep -q "the proxy serves its most connections at once" "$BASE/err"
 	assert_output_contains pong
 }
 
@@ -303,4 +310,23 @@ time.sleep(0.5)
 	wait "$pid" || true
 	sleep 0.5
 	! pgrep -f -- "$REPORT" >/dev/null || fail "left: $(pgrep -fa -- "$REPORT")"
+}
+
+@test "proxy: the proxy confines itself: no_new_privs and a seccomp filter" {
+	(exec "$PADDOCK" run --network proxy --allow-domain allowed.test \
+		-- sleep 2) &
+	local pid=$! child proxy=
+	sleep 0.5
+	# The supervisor is in the sandbox's user namespace; the proxy, also
+	# paddock's child, stays in paddock's own.
+	for child in $(pgrep -P "$pid"); do
+		[ "$(readlink "/proc/$child/ns/user")" = \
+			"$(readlink "/proc/$pid/ns/user")" ] && proxy=$child
+	done
+	[ -n "$proxy" ] || fail "no proxy process among $(pgrep -P "$pid")"
+	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$proxy/status"
+	grep -q '^Seccomp:[[:space:]]*2' "/proc/$proxy/status"
+	# paddock itself is not: the check can tell them apart.
+	grep -q '^Seccomp:[[:space:]]*0' "/proc/$pid/status"
+	wait "$pid"
 }
