@@ -98,6 +98,30 @@ static int receive_listener(int sock)
 	return fd;
 }
 
+struct outputs {
+	int report_fd;
+	int log_fd;
+};
+
+static void write_report(void *ctx, const char *line)
+{
+	const struct outputs *out = ctx;
+
+	if (write(out->report_fd, line, strlen(line)) < 0) {
+		/* The log line that follows is all that is left. */
+	}
+}
+
+/* Non-blocking: a line the caller is not reading now is dropped. */
+static void write_log(void *ctx, const char *line)
+{
+	const struct outputs *out = ctx;
+
+	if (write(out->log_fd, line, strlen(line)) < 0) {
+		/* Dropped. */
+	}
+}
+
 /* The proxy parses what the sandbox sends: it gives up what it does not
  * need first. It reads (the resolver's files) and connects out, and writes
  * only through the descriptors it holds. */
@@ -119,6 +143,7 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 				 int sock, int log_fd)
 {
 	struct proxy_server server;
+	struct outputs out = { policy->proxy_report_fd, log_fd };
 	struct proxy_rules rules;
 	struct proxy_map_entry *map;
 	int keep[3] = { sock, log_fd, policy->proxy_report_fd };
@@ -170,8 +195,9 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 		.n_map = policy->proxy_resolve.len,
 		.listen_fd = receive_listener(sock),
 		.stop_fd = sock,
-		.report_fd = policy->proxy_report_fd,
-		.log_fd = log_fd,
+		.report = policy->proxy_report_fd >= 0 ? write_report : NULL,
+		.log = write_log,
+		.ctx = &out,
 		.connections_max = PROXY_CONNECTIONS_MAX,
 		.head_timeout_ms = PROXY_HEAD_TIMEOUT_MS,
 		.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS,

@@ -23,21 +23,10 @@
  * to log_fd as a line of text; a write to log_fd that would block is
  * dropped, since the caller reads it only while it waits for the command.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "proxy/server.h"
 
@@ -69,14 +58,11 @@ struct conn {
 };
 
 static atomic_uint active;
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+static net_lock report_lock = NET_LOCK_INIT;
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return net_now_ms();
 }
 
 static int remaining(long long deadline)
@@ -86,38 +72,59 @@ static int remaining(long long deadline)
 	return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
 }
 
-/* Wait for fd to be ready for events; 1, 0 on timeout, or -errno. */
-static int wait_fd(int fd, short events, long long deadline)
+/* Wait for s to be ready for events: 1, 0 on timeout, -1 on error. */
+static int wait_fd(net_socket s, short events, long long deadline)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = events };
+		net_pollfd pfd = { .fd = s, .events = events };
 		int wait = remaining(deadline);
 		int r;
 
 		if (wait == 0)
 			return 0;
-		r = poll(&pfd, 1, wait);
+		r = net_poll(&pfd, 1, wait);
 		if (r > 0)
 			return 1;
-		if (r < 0 && errno != EINTR)
-			return -errno;
+		if (r < 0 && !net_interrupted())
+			return -1;
 	}
 }
 
-static bool send_all(int fd, const void *data, size_t len, long long deadline)
+/* recv() and send() on a non-blocking socket, retried when interrupted:
+ * > 0 bytes, 0 at the end (recv), -1 with net_would_block() or an error. */
+static net_ssize recv_some(net_socket s, void *buf, size_t len)
+{
+	net_ssize n;
+
+	do {
+		n = recv(s, buf, (int)len, 0);
+	} while (n < 0 && net_interrupted());
+	return n;
+}
+
+static net_ssize send_some(net_socket s, const void *buf, size_t len)
+{
+	net_ssize n;
+
+	do {
+		n = send(s, buf, (int)len, NET_SEND_FLAGS);
+	} while (n < 0 && net_interrupted());
+	return n;
+}
+
+static bool send_all(net_socket s, const void *data, size_t len,
+		     long long deadline)
 {
 	const char *p = data;
 
 	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		net_ssize n = send_some(s, p, len);
 
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else if (n < 0 && errno == EAGAIN) {
-			if (wait_fd(fd, POLLOUT, deadline) <= 0)
+		} else if (n < 0 && net_would_block()) {
+			if (wait_fd(s, POLLOUT, deadline) <= 0)
 				return false;
 		} else {
 			return false;
@@ -130,19 +137,21 @@ static bool send_all(int fd, const void *data, size_t len, long long deadline)
  * buffer or the head's deadline. */
 static bool read_more(struct conn *c)
 {
-	ssize_t n;
+	for (;;) {
+		net_ssize n;
 
-	if (c->len >= sizeof(c->buf) ||
-	    wait_fd(c->client, POLLIN, c->head_deadline) <= 0)
-		return false;
-	do {
-		n = recv(c->client, c->buf + c->len, sizeof(c->buf) - c->len,
-			 MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return false;
-	c->len += (size_t)n;
-	return true;
+		if (c->len >= sizeof(c->buf) ||
+		    wait_fd(c->client, POLLIN, c->head_deadline) <= 0)
+			return false;
+		n = recv_some(c->client, c->buf + c->len,
+			      sizeof(c->buf) - c->len);
+		if (n > 0) {
+			c->len += (size_t)n;
+			return true;
+		}
+		if (n == 0 || !net_would_block())
+			return false;
+	}
 }
 
 /* --- Reports ------------------------------------------------------------ */
@@ -170,11 +179,8 @@ static void json_text(char *out, size_t size, const char *s)
 
 static void log_line(const struct proxy_server *server, const char *line)
 {
-	size_t len = strlen(line);
-
-	if (server->log_fd >= 0 && write(server->log_fd, line, len) < 0) {
-		/* Dropped: the caller is not reading, or is gone. */
-	}
+	if (server->log)
+		server->log(server->ctx, line);
 }
 
 static void report(const struct conn *c, enum proxy_reason reason)
@@ -189,12 +195,10 @@ static void report(const struct conn *c, enum proxy_reason reason)
 		"{\"protocol\":\"%s\",\"host\":\"%s\",\"port\":%u,\"reason\":\"%s\"}\n",
 		protocol_names[c->protocol], host, (unsigned)c->port,
 		proxy_reason_code(reason));
-	if (n > 0 && c->server->report_fd >= 0) {
-		pthread_mutex_lock(&report_lock);
-		if (write(c->server->report_fd, line, (size_t)n) < 0) {
-			/* Nothing better to do than the log line below. */
-		}
-		pthread_mutex_unlock(&report_lock);
+	if (n > 0 && c->server->report) {
+		net_lock_take(&report_lock);
+		c->server->report(c->server->ctx, line);
+		net_lock_give(&report_lock);
 	}
 	snprintf(line, sizeof(line), "refused %s %s:%u: %s\n",
 		 protocol_names[c->protocol], host, (unsigned)c->port,
@@ -329,35 +333,40 @@ static size_t host_addresses(struct conn *c, struct proxy_addr *out,
 	return n;
 }
 
-/* A connected socket, or -1 with *ret_timed_out set when the address did
- * not answer in time. */
-static int connect_to(const struct proxy_addr *a, uint16_t port,
-		      unsigned timeout_ms, bool *ret_timed_out)
+/* A connected socket, or NET_NO_SOCKET with *ret_timed_out set when the
+ * address did not answer in time. */
+static net_socket connect_to(const struct proxy_addr *a, uint16_t port,
+			     unsigned timeout_ms, bool *ret_timed_out)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int fd, err = 0;
+	net_socket s;
+	int err = 0;
 	socklen_t err_len = sizeof(err);
 
 	addr_to_sockaddr(a, port, &ss, &len);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		    0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
-		return fd;
-	if (errno == EINPROGRESS) {
-		int r = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+	s = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (s == NET_NO_SOCKET)
+		return NET_NO_SOCKET;
+	if (!net_prepare(s)) {
+		net_close(s);
+		return NET_NO_SOCKET;
+	}
+	if (connect(s, (struct sockaddr *)&ss, len) == 0)
+		return s;
+	if (net_connect_pending()) {
+		int r = wait_fd(s, POLLOUT, now_ms() + timeout_ms);
 
 		if (r == 0)
 			*ret_timed_out = true;
 		if (r > 0 &&
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == 0 &&
+		    getsockopt(s, SOL_SOCKET, SO_ERROR, (void *)&err,
+			       &err_len) == 0 &&
 		    err == 0)
-			return fd;
+			return s;
 	}
-	close(fd);
-	return -1;
+	net_close(s);
+	return NET_NO_SOCKET;
 }
 
 /*
@@ -394,7 +403,7 @@ static bool open_upstream(struct conn *c)
 		}
 		c->upstream = connect_to(&addrs[i], c->port,
 					 s->connect_timeout_ms, &timed_out);
-		if (c->upstream >= 0)
+		if (c->upstream != NET_NO_SOCKET)
 			return true;
 	}
 	if (first_refusal != PROXY_OK)
@@ -439,7 +448,7 @@ static enum hello hello_verdict(struct conn *c, const uint8_t *hello,
 }
 
 struct direction {
-	int from, to;
+	net_socket from, to;
 	bool open; /* from has not ended */
 	uint8_t buf[RELAY_BUFFER];
 	size_t len, off; /* bytes waiting to be written */
@@ -447,27 +456,24 @@ struct direction {
 
 static bool step(struct direction *d, short revents_from, short revents_to)
 {
-	ssize_t n;
+	net_ssize n;
 
 	if (d->len == 0 && d->open && (revents_from & (POLLIN | POLLHUP))) {
-		do {
-			n = recv(d->from, d->buf, sizeof(d->buf), MSG_DONTWAIT);
-		} while (n < 0 && errno == EINTR);
+		n = recv_some(d->from, d->buf, sizeof(d->buf));
 		if (n > 0) {
 			d->len = (size_t)n;
 			d->off = 0;
-		} else if (n == 0 || errno != EAGAIN) {
+		} else if (n == 0 || !net_would_block()) {
 			d->open = false;
-			shutdown(d->to, SHUT_WR);
+			shutdown(d->to, NET_SHUT_WR);
 		}
 	}
 	if (d->len && (revents_to & POLLOUT || revents_from)) {
-		n = send(d->to, d->buf + d->off, d->len,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = send_some(d->to, d->buf + d->off, d->len);
 		if (n > 0) {
 			d->off += (size_t)n;
 			d->len -= (size_t)n;
-		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		} else if (n < 0 && !net_would_block()) {
 			return false;
 		}
 	}
@@ -507,7 +513,7 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 				    .open = true };
 	idle_deadline = now_ms() + c->server->idle_timeout_ms;
 	while (up->open || down->open || up->len || down->len) {
-		struct pollfd pfd[2] = {
+		net_pollfd pfd[2] = {
 			{ .fd = c->client,
 			  .events =
 				  (short)((up->open && !up->len ? POLLIN : 0) |
@@ -531,8 +537,8 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 					break;
 			}
 		}
-		r = poll(pfd, 2, remaining(idle_deadline));
-		if (r < 0 && errno == EINTR)
+		r = net_poll(pfd, 2, remaining(idle_deadline));
+		if (r < 0 && net_interrupted())
 			continue;
 		if (r <= 0 && remaining(idle_deadline) == 0)
 			break;
@@ -542,13 +548,10 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 			break;
 		idle_deadline = now_ms() + c->server->idle_timeout_ms;
 		if (check && (pfd[0].revents & (POLLIN | POLLHUP))) {
-			ssize_t n;
+			net_ssize n = recv_some(c->client, hello + hello_len,
+						HELLO_MAX - hello_len);
 
-			do {
-				n = recv(c->client, hello + hello_len,
-					 HELLO_MAX - hello_len, MSG_DONTWAIT);
-			} while (n < 0 && errno == EINTR);
-			if (n == 0 || (n < 0 && errno != EAGAIN))
+			if (n == 0 || (n < 0 && !net_would_block()))
 				break;
 			if (n > 0)
 				hello_len += (size_t)n;
@@ -583,7 +586,7 @@ static bool is_hop_header(const char *line, size_t len)
 		size_t n = strlen(names[i]);
 
 		if (len > n && line[n] == ':' &&
-		    strncasecmp(line, names[i], n) == 0)
+		    net_strncasecmp(line, names[i], n) == 0)
 			return true;
 	}
 	return false;
@@ -726,7 +729,7 @@ static void serve_socks5(struct conn *c)
 		tunnel(c);
 }
 
-static void *serve(void *arg)
+static void serve(void *arg)
 {
 	struct conn *c = arg;
 
@@ -736,71 +739,67 @@ static void *serve(void *arg)
 		else
 			serve_http(c);
 	}
-	close(c->client);
-	if (c->upstream >= 0)
-		close(c->upstream);
+	net_close(c->client);
+	if (c->upstream != NET_NO_SOCKET)
+		net_close(c->upstream);
 	free(c);
 	atomic_fetch_sub(&active, 1);
-	return NULL;
 }
 
-static void start(const struct proxy_server *s, int fd)
+static void start(const struct proxy_server *s, net_socket fd)
 {
-	pthread_attr_t attr;
-	pthread_t thread;
 	struct conn *c;
 
 	if (atomic_load(&active) >= s->connections_max) {
 		log_line(
 			s,
 			"connection refused: the proxy serves its most connections at once\n");
-		close(fd);
+		net_close(fd);
 		return;
 	}
 	c = malloc(sizeof(*c));
-	if (!c) {
-		close(fd);
+	if (!c || !net_prepare(fd)) {
+		free(c);
+		net_close(fd);
 		return;
 	}
-	*c = (struct conn){ .server = s, .client = fd, .upstream = -1 };
+	*c = (struct conn){ .server = s,
+			    .client = fd,
+			    .upstream = NET_NO_SOCKET };
 	c->head_deadline = now_ms() + s->head_timeout_ms;
 	atomic_fetch_add(&active, 1);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	if (pthread_create(&thread, &attr, serve, c) != 0) {
+	if (!net_thread(serve, c)) {
 		atomic_fetch_sub(&active, 1);
-		close(fd);
+		net_close(fd);
 		free(c);
 	}
-	pthread_attr_destroy(&attr);
 }
 
 int proxy_serve(const struct proxy_server *s)
 {
-	for (;;) {
-		struct pollfd pfd[2] = {
+	while (!(s->stop && *s->stop)) {
+		net_pollfd pfd[2] = {
 			{ .fd = s->listen_fd, .events = POLLIN },
 			{ .fd = s->stop_fd, .events = POLLIN },
 		};
-		int fd;
+		net_socket fd;
+		int r = net_poll(pfd, s->stop_fd == NET_NO_SOCKET ? 1 : 2,
+				 s->stop ? 250 : -1);
 
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd[1].revents)
+		if (r < 0 && net_interrupted())
+			continue;
+		if (r < 0)
+			return -1;
+		if (s->stop_fd != NET_NO_SOCKET && pfd[1].revents)
 			return 0;
 		if (!(pfd[0].revents & POLLIN))
 			continue;
-		fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd >= 0) {
+		fd = accept(s->listen_fd, NULL, NULL);
+		if (fd != NET_NO_SOCKET)
 			start(s, fd);
-		} else if (errno == EMFILE || errno == ENFILE ||
-			   errno == ENOBUFS || errno == ENOMEM) {
+		else if (net_out_of_resources())
 			/* Out of descriptors: let connections end first. */
-			poll(NULL, 0, 50);
-		}
+			net_sleep_ms(50);
 	}
+	return 0;
 }

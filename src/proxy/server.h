@@ -7,6 +7,7 @@
 #ifndef PADDOCK_PROXY_SERVER_H
 #define PADDOCK_PROXY_SERVER_H
 
+#include "proxy/netio.h"
 #include "proxy/proxy.h"
 
 /* The port the proxy listens on inside the sandbox's own loopback, for
@@ -25,18 +26,26 @@ struct proxy_server {
 	const struct proxy_rules *rules;
 	const struct proxy_map_entry *map;
 	size_t n_map;
-	int listen_fd; /* listening, in the sandbox's network namespace */
-	int stop_fd; /* the proxy stops when this one hangs up */
-	int report_fd; /* JSON Lines of refused requests; -1: none */
-	int log_fd; /* lines for the caller's log, non-blocking; -1: none */
+	net_socket listen_fd; /* listening (Linux: in the sandbox's network
+			       * namespace) */
+	net_socket stop_fd; /* the proxy stops when this one hangs up or is
+			     * readable; NET_NO_SOCKET: none */
+	const volatile int *stop; /* or when this turns nonzero (checked
+				   * every 250 ms); NULL: none */
+	/* A refused request, as one JSON object and a newline (called under
+	 * a lock, one line at a time); NULL: not wanted. */
+	void (*report)(void *ctx, const char *line);
+	/* A line for the caller's log, ending in a newline; NULL: none. */
+	void (*log)(void *ctx, const char *line);
+	void *ctx;
 	unsigned connections_max;
 	unsigned head_timeout_ms;
 	unsigned connect_timeout_ms;
 	unsigned idle_timeout_ms;
 };
 
-/* Serve until stop_fd hangs up; returns 0, or a negative errno when the
- * listening socket fails. Each connection has a thread of its own. */
+/* Serve until stopped; returns 0, or -1 when waiting on the listening
+ * socket fails. Each connection has a thread of its own. */
 int proxy_serve(const struct proxy_server *server);
 
 #endif
