@@ -46,8 +46,8 @@ static const char *const protocol_names[] = { "connect", "http", "socks5" };
 
 struct conn {
 	const struct proxy_server *server;
-	int client;
-	int upstream;
+	net_socket client;
+	net_socket upstream;
 	enum protocol protocol;
 	char host[PROXY_NAME_MAX + 3];
 	uint16_t port;

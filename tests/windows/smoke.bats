@@ -222,3 +222,19 @@ pd() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"not supported on Windows yet"* ]]
 }
+
+@test "the proxy's Winsock side: CONNECT, absolute-form HTTP and SOCKS5 on loopback, refusals reported" {
+	# The same program runs natively as unit/proxy_server.
+	run "$WINE" "$(dirname "$PADDOCK_EXE")/test_proxy_server.exe"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 0 failure(s)"* ]]
+}
+
+@test "proxy mode is refused on Windows until the elevated mode carries it" {
+	run pd run --network proxy --allow-domain example.com -- cmd /c "echo ran"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"proxy mode is not available on Windows yet"* ]]
+	[[ "$output" != *ran* ]]
+}
