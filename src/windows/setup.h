@@ -197,6 +197,33 @@ bool win_setup_child_granted(const char *name);
 int win_setup_describe(const struct win_setup_change *c, char *buf,
 		       size_t size);
 
+/* --- passwords and system trees --------------------------------------- */
+
+/* The characters of a password: letters, digits and punctuation that
+ * neither cmd, PowerShell nor a URL reads specially. */
+#define WIN_SETUP_PASSWORD_ALPHABET \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+=#"
+
+/*
+ * A password of WIN_SETUP_PASSWORD_LEN characters from random bytes
+ * (n of them; 4 * WIN_SETUP_PASSWORD_LEN is plenty): bytes that would
+ * bias the choice are skipped. out holds WIN_SETUP_PASSWORD_LEN + 1.
+ * -EAGAIN when the bytes ran out or the password lacks an upper-case
+ * letter, a lower-case one, a digit or a symbol (which a password policy
+ * may require): draw new bytes and call again.
+ */
+int win_setup_password(const uint8_t *random, size_t n, char *out);
+
+/*
+ * Whether a system tree's DACL (its explicit and inherited entries)
+ * already lets the built-in Users group, Authenticated Users or Everyone
+ * read and execute it and everything inside, with no deny entry for them:
+ * then the sandbox users, members of Users, need no grant there, and none
+ * is written (the Windows and Program Files trees belong to
+ * TrustedInstaller, whose DACLs an administrator may not change anyway).
+ */
+bool win_setup_tree_readable(const struct win_acl_ace *aces, size_t n);
+
 /* --- the marker -------------------------------------------------------- */
 
 #define WIN_SETUP_MARKER_MAX 4096

@@ -437,6 +437,65 @@ static void report_round_trips_and_is_strict(void **state)
 			    "E_CANCELLED");
 }
 
+/* --- passwords and system trees ------------------------------------------ */
+
+static void password_has_every_class_and_no_bias(void **state)
+{
+	uint8_t random[256];
+	char pw[WIN_SETUP_PASSWORD_LEN + 1];
+	const size_t size = sizeof(WIN_SETUP_PASSWORD_ALPHABET) - 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(random); i++)
+		random[i] = (uint8_t)(i * 37 + 11);
+	assert_int_equal(win_setup_password(random, sizeof(random), pw), 0);
+	assert_int_equal(strlen(pw), WIN_SETUP_PASSWORD_LEN);
+	assert_true(strlen(pw) >= 24);
+	assert_int_equal(strspn(pw, WIN_SETUP_PASSWORD_ALPHABET), strlen(pw));
+	/* Bytes at or above the last full multiple of the alphabet are
+	 * skipped: all of them give no password at all. */
+	memset(random, (int)(256 - 256 % size), sizeof(random));
+	assert_int_equal(win_setup_password(random, sizeof(random), pw),
+			 -EAGAIN);
+	/* Enough bytes but one class only (all 'A'). */
+	memset(random, 0, sizeof(random));
+	assert_int_equal(win_setup_password(random, sizeof(random), pw),
+			 -EAGAIN);
+	/* Too few bytes. */
+	assert_int_equal(win_setup_password(random, 8, pw), -EAGAIN);
+}
+
+static void system_trees_readable_through_users_need_no_grant(void **state)
+{
+	const uint32_t rx = WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_EXECUTE;
+	const uint32_t oici =
+		WIN_ACL_OBJECT_INHERIT | WIN_ACL_CONTAINER_INHERIT;
+	struct win_acl_ace windows[] = {
+		{ WIN_ACL_ALLOW, "S-1-5-32-545", rx, 0, false },
+		{ WIN_ACL_ALLOW, "S-1-5-32-545", rx,
+		  oici | WIN_ACL_INHERIT_ONLY, false },
+	};
+	struct win_acl_ace profile[] = {
+		{ WIN_ACL_ALLOW, "S-1-5-21-1-2-3-1001", rx, oici, false },
+		{ WIN_ACL_ALLOW, "S-1-5-32-544", rx, oici, false },
+	};
+	struct win_acl_ace denied[] = {
+		{ WIN_ACL_DENY, WIN_SID_EVERYONE, WIN_ACL_READ_DATA, 0, false },
+		{ WIN_ACL_ALLOW, "S-1-5-11", rx, oici, true },
+	};
+	struct win_acl_ace self_only[] = {
+		{ WIN_ACL_ALLOW, "S-1-5-11", rx, 0, false },
+	};
+
+	(void)state;
+	assert_true(win_setup_tree_readable(windows, 2));
+	assert_false(win_setup_tree_readable(profile, 2));
+	assert_false(win_setup_tree_readable(denied, 2));
+	assert_true(win_setup_tree_readable(denied + 1, 1));
+	assert_false(win_setup_tree_readable(self_only, 1));
+	assert_false(win_setup_tree_readable(NULL, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +511,9 @@ int main(void)
 		cmocka_unit_test(
 			marker_is_trusted_only_when_everything_is_there),
 		cmocka_unit_test(report_round_trips_and_is_strict),
+		cmocka_unit_test(password_has_every_class_and_no_bias),
+		cmocka_unit_test(
+			system_trees_readable_through_users_need_no_grant),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
