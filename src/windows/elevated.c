@@ -164,8 +164,10 @@ int win_logon_load(enum win_account which, bool refresh, struct win_logon *out,
 		return -ENOMEM;
 	r = win_setupw_secret_read(path, out->password, 128, &report);
 	if (r < 0) {
-		r = win_err_set(err, PADDOCK_STEP_SETUP, report.native, path,
-				report.message);
+		/* err->message must be static text: the report's is not. */
+		r = win_err_set(
+			err, PADDOCK_STEP_SETUP, report.native, path,
+			"cannot read or decrypt the sandbox user's secret; run paddock setup again");
 		free(path);
 		win_logon_clear(out);
 		return r;

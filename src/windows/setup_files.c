@@ -134,11 +134,15 @@ int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
 	DWORD native = 0;
 
 	/* The deny entry first: an explicit deny is checked before every
-	 * allow, and the sandbox users are also members of Users. */
+	 * allow, and the sandbox users are also members of Users. Without
+	 * a group yet (the report of a setup that failed before creating
+	 * it), only SYSTEM, Administrators and the owner are allowed. */
 	if (asprintf(
 		    &sddl,
-		    "D:P(D;OICI;GA;;;%s)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)",
-		    group_sid, owner_sid) < 0)
+		    "D:P%s%s%s(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)",
+		    group_sid ? "(D;OICI;GA;;;" : "",
+		    group_sid ? group_sid : "", group_sid ? ")" : "",
+		    owner_sid) < 0)
 		return -ENOMEM;
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(
 		    sddl, SDDL_REVISION_1, &sd, NULL)) {

@@ -328,6 +328,13 @@ static void write_report(struct setup_run *run, bool failed)
 		setup_run_delete(run, path);
 		return;
 	}
+	/* A setup that failed before making its directory makes it now,
+	 * without the group's deny entry (setup_files.c), so that the
+	 * report has a place. */
+	if (GetFileAttributesA(run->setup_dir) == INVALID_FILE_ATTRIBUTES &&
+	    run->args.action != WIN_SETUP_UNINSTALL)
+		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
+				      NULL);
 	n = win_setup_report_format(&run->report, text, sizeof(text));
 	if (n > 0)
 		win_home_write_atomic(path, text, (size_t)n, &err);

@@ -35,8 +35,8 @@ int win_setupw_dir(char **ret);
 int win_setupw_read(const char *setup_dir, const char *name, size_t max,
 		    char **ret, size_t *ret_len);
 /* Create setup_dir with a protected DACL: full control for SYSTEM and
- * Administrators, read for owner_sid, every access denied to group_sid;
- * an existing directory gets that DACL again. */
+ * Administrators, read for owner_sid, every access denied to group_sid
+ * (NULL: no group yet); an existing directory gets that DACL again. */
 int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
 			  const char *group_sid, struct win_setup_report *r);
 /* Delete the files paddock writes there, then the directory. */
