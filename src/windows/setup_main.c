@@ -367,10 +367,11 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 	HANDLE m = NULL;
 	int r;
 
+	/* A dry run shows the whole plan; a setup skips what is there. */
+	if (!run->args.dry_run && run->args.action == WIN_SETUP_INSTALL)
+		present(run, &pr);
 	if (run->args.action == WIN_SETUP_UNINSTALL)
 		r = win_setup_plan_uninstall(in, &plan);
-	else if (!run->args.dry_run && run->args.action == WIN_SETUP_INSTALL)
-		present(run, &pr), r = win_setup_plan_install(in, &pr, &plan);
 	else
 		r = win_setup_plan_install(in, &pr, &plan);
 	if (r < 0)
