@@ -1,10 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /* paddock check on Windows: the mode paddock run would use, and why. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <windows.h>
 
 #include "cli.h"
+#include "windows/elevated.h"
+#include "windows/setupw.h"
+
+/* The elevated mode's setup: valid or not and why, and the last failed
+ * setup's report (setup_main.c writes it, a success removes it). */
+static void print_setup(void)
+{
+	struct paddock_error err = { 0 };
+	struct win_setup_info info;
+	struct win_setup_report rep;
+	char *dir = NULL, *text = NULL;
+	size_t len;
+
+	if (win_setup_load(&info, &err) == 0)
+		printf("elevated mode (sandbox users, firewall): set up and verified (users %ls and %ls; read grants %s)\n",
+		       info.user[0], info.user[1],
+		       info.read_grants_done ? "done" : "still running");
+	else
+		printf("elevated mode (sandbox users, firewall): not usable: %s (run 'paddock setup')\n",
+		       err.message ? err.message : "not set up");
+	if (win_setupw_dir(&dir) == 0 &&
+	    win_setupw_read(dir, "setup-error", WIN_SETUP_REPORT_MAX, &text,
+			    &len) == 0 &&
+	    win_setup_report_parse(text, len, &rep) == 0)
+		printf("last setup failed:                    %s: %s%s%s (native error %lu, 0x%08lx)\n",
+		       win_setup_code_name(rep.code), rep.message,
+		       rep.operand[0] ? ": " : "", rep.operand, rep.native,
+		       rep.native);
+	free(text);
+	free(dir);
+}
 
 /* The version Windows really runs, which GetVersionEx hides from programs
  * without a manifest; RtlGetVersion in ntdll always tells. */
@@ -52,7 +84,7 @@ int cli_check(int argc, char **argv)
 		       p.restricted_token);
 	else
 		printf("write-restricted token:               available\n");
-	printf("elevated mode (sandbox users, firewall): not implemented yet (issue 5)\n");
+	print_setup();
 	printf("network: blocking is ADVISORY in the unelevated mode: with the network off, proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it with a firewall rule\n");
 	printf("not enforced in the unelevated mode: deny-read paths (refused), blocking host sockets\n");
 	if (!p.isolation) {

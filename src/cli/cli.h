@@ -53,6 +53,9 @@ void cli_log_to_stderr(enum paddock_log_level level, const char *message,
  * or the command's start failed; timeout_ms 0 when unknown. */
 int cli_exit_code(const struct paddock_result *res, unsigned long timeout_ms);
 int cli_check(int argc, char **argv);
+/* paddock setup and paddock uninstall (argv[0] says which); Windows only
+ * (setup_windows.c). */
+int cli_setup(int argc, char **argv);
 
 /* Pass the signals (Windows: the console's Ctrl-C and Ctrl-Break) paddock
  * receives to child until called again with NULL; in_session: the child

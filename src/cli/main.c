@@ -39,6 +39,11 @@ static const char usage[] =
 	"                               it lasts until SIGINT, SIGTERM or --stop\n"
 	"       paddock session --stop SOCKET\n"
 	"       paddock check           say what this machine can enforce, and how\n"
+	"       paddock setup [--dry-run]\n"
+	"                               Windows: create the sandbox users, their\n"
+	"                               firewall rules and grants (asks for elevation)\n"
+	"       paddock uninstall [--dry-run]\n"
+	"                               Windows: remove everything setup made\n"
 	"       paddock --help | --version\n"
 	"\n"
 	"Exit status: the command's own; 128+N when signal N killed it; 124 on\n"
@@ -102,6 +107,17 @@ int main(int argc, char **argv)
 		return cli_session(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cli_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "setup") == 0 || strcmp(cmd, "uninstall") == 0) {
+#ifdef _WIN32
+		return cli_setup(argc - 1, argv + 1);
+#else
+		cli_say("'%s' exists only on Windows: paddock needs no setup on Linux",
+			cmd);
+		fputs("hint: 'paddock check' says what this machine enforces; run commands with 'paddock run'\n",
+		      stderr);
+		return EXIT_PADDOCK_FAILED;
+#endif
+	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage, stdout);
 		return 0;

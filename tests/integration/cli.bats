@@ -234,6 +234,19 @@ assert_paddock_failed() {
 	[ -z "$stderr" ]
 }
 
+@test "setup and uninstall are refused on Linux, with a reason and a hint" {
+	for cmd in setup uninstall; do
+		run --separate-stderr "$PADDOCK" "$cmd" --dry-run
+		assert_status 125
+		[[ "$stderr" == *"'$cmd' exists only on Windows"* ]] || fail "$stderr"
+		[[ "$stderr" == *"hint: "* ]] || fail "$stderr"
+		[ -z "$output" ]
+	done
+	run "$PADDOCK" --help
+	assert_output_contains "paddock setup [--dry-run]"
+	assert_output_contains "paddock uninstall [--dry-run]"
+}
+
 @test "run --help prints the usage and runs nothing" {
 	run --separate-stderr paddock_run --help -- touch marker
 	assert_status 0

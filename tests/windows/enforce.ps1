@@ -21,9 +21,20 @@ block is advisory. With the network off, curl is expected to fail (it
 honours the proxy variables, which point at a closed port); a program that
 opens its own socket (the TcpClient check) is expected to reach the
 network. The elevated mode (issue 5) is what will block it.
+
+With -Setup, from an elevated session, it also runs paddock setup and
+checks every change it claims (users, group, membership by SID, hidden
+users, firewall rules read back through NetSecurity, secrets denied to the
+sandbox group, no entry on ~/.ssh, the background read grants), that the
+marker stops being trusted once a firewall rule is deleted, and that
+paddock uninstall leaves no user, profile, rule, registry value, ACL entry
+or file behind.
 #>
 param(
-	[Parameter(Mandatory = $true)][string]$Paddock
+	[Parameter(Mandatory = $true)][string]$Paddock,
+	# Also run paddock setup and uninstall (issue 5): needs an elevated
+	# session (the workflow's runner is), and changes the machine.
+	[switch]$Setup
 )
 
 $ErrorActionPreference = 'Stop'
@@ -217,6 +228,70 @@ finally {
 	cmd /c rmdir "$base\ws-link" 2>$null
 	Remove-Item -Recurse -Force -Path $base -ErrorAction SilentlyContinue
 }
+
+# --- paddock setup and uninstall (issue 5), with -Setup ---------------------
+function Test-Setup {
+	$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+	if (-not $elevated) { Say 'INFO' 'setup checks skipped: this session is not elevated'; return }
+	$dir = Join-Path $env:ProgramData 'paddock'
+	$ssh = Join-Path $env:USERPROFILE '.ssh'
+	$madeSsh = -not (Test-Path $ssh)
+	if ($madeSsh) { New-Item -ItemType Directory -Path $ssh | Out-Null; Set-Content -Path "$ssh\id_test" -Value 'not a key' }
+	try {
+		$code = Pd setup
+		Check 'paddock setup succeeds' ($code -eq 0)
+		foreach ($u in 'paddock-offline', 'paddock-online') {
+			Check "user $u exists" ($null -ne (Get-LocalUser -Name $u -ErrorAction SilentlyContinue))
+			$members = Get-LocalGroupMember -SID 'S-1-5-32-545' | ForEach-Object { $_.Name.Split('\')[-1] }
+			Check "$u is in Users (found by SID)" ($members -contains $u)
+			$hidden = Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\SpecialAccounts\UserList' -Name $u -ErrorAction SilentlyContinue
+			Check "$u is hidden from the logon screen" ($null -ne $hidden -and $hidden.$u -eq 0)
+		}
+		$group = Get-LocalGroup -Name 'paddock-sandbox' -ErrorAction SilentlyContinue
+		Check 'group paddock-sandbox exists' ($null -ne $group)
+		$groupSid = $group.SID.Value
+		$rule = Get-NetFirewallRule -Name 'paddock-offline-block-outbound' -ErrorAction SilentlyContinue
+		if (-not $rule) { $rule = Get-NetFirewallRule -DisplayName 'paddock-offline-block-outbound' -ErrorAction SilentlyContinue }
+		Check 'the outbound rule blocks, enabled, every profile' ($rule -and $rule.Action -eq 'Block' -and $rule.Direction -eq 'Outbound' -and $rule.Enabled -eq 'True')
+		$acl = Get-Acl $dir
+		Check 'the setup directory denies the sandbox group' ($null -ne ($acl.Access | Where-Object { $_.AccessControlType -eq 'Deny' -and $_.IdentityReference.Value -match 'paddock-sandbox' }))
+		Check 'both secrets exist' ((Test-Path "$dir\paddock-offline.secret") -and (Test-Path "$dir\paddock-online.secret"))
+		$check = (& $Paddock check) -join "`n"
+		Check 'check trusts the setup' ($check -match 'set up and verified')
+		for ($i = 0; $i -lt 120 -and -not ((& $Paddock check) -join "`n" -match 'read grants done'); $i++) { Start-Sleep -Seconds 5 }
+		Check 'the background read grants finish' (((& $Paddock check) -join "`n") -match 'read grants done')
+		$onProfile = (Get-Acl $env:USERPROFILE).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
+		Check 'the profile itself has a non-inherited read entry' ($onProfile -and $onProfile.InheritanceFlags -eq 'None')
+		$onSsh = @((Get-Acl $ssh).Access) + @((Get-Acl "$ssh\id_test").Access) | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' }
+		Check 'nothing grants the sandbox group anything on ~/.ssh' (-not $onSsh)
+
+		# A marker whose firewall rule was deleted is not trusted.
+		Remove-NetFirewallRule -DisplayName 'paddock-offline-block-outbound'
+		$check = (& $Paddock check) -join "`n"
+		Check 'the marker is not trusted after the outbound rule is deleted' ($check -match 'not usable: a firewall rule blocking the offline user is missing')
+		$code = Pd setup
+		Check 'setup again restores it (idempotent)' (($code -eq 0) -and (((& $Paddock check) -join "`n") -match 'set up and verified'))
+
+		$code = Pd uninstall
+		Check 'paddock uninstall succeeds' ($code -eq 0)
+		foreach ($u in 'paddock-offline', 'paddock-online') {
+			Check "no user $u is left" ($null -eq (Get-LocalUser -Name $u -ErrorAction SilentlyContinue))
+			Check "no profile of $u is left" (-not (Get-CimInstance Win32_UserProfile | Where-Object { $_.LocalPath -match "\\$u(\.|$)" }))
+			Check "no logon-screen value for $u is left" ($null -eq (Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\SpecialAccounts\UserList' -Name $u -ErrorAction SilentlyContinue))
+		}
+		Check 'no group is left' ($null -eq (Get-LocalGroup -Name 'paddock-sandbox' -ErrorAction SilentlyContinue))
+		Check 'no firewall rule is left' ($null -eq (Get-NetFirewallRule -DisplayName 'paddock-offline-*' -ErrorAction SilentlyContinue))
+		Check 'no file is left' (-not (Test-Path $dir))
+		$left = @($env:USERPROFILE) + @(Get-ChildItem -Force $env:USERPROFILE | Where-Object { -not ($_.Attributes -band [IO.FileAttributes]::ReparsePoint) } | ForEach-Object { $_.FullName }) |
+			Where-Object { (Get-Acl $_ -ErrorAction SilentlyContinue).Sddl -match [regex]::Escape($groupSid) }
+		Check 'no ACL entry for the group is left on the profile or its children' (-not $left)
+	}
+	finally {
+		if ($madeSsh) { Remove-Item -Recurse -Force $ssh -ErrorAction SilentlyContinue }
+	}
+}
+
+if ($Setup) { Test-Setup }
 
 Say 'INFO' "$($script:passed) passed, $($script:failed) failed"
 if ($script:failed -gt 0) { exit 1 }

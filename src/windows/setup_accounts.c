@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox group and users: created with netapi32, hidden from the
+ * logon screen through the registry, given a profile with CreateProfile.
+ *
+ * Built-in groups are named by their well-known SIDs and looked up at run
+ * time (LookupAccountSidW): "Users" is "Benutzer" on German Windows, and a
+ * name written into the code would fail there.
+ *
+ * Each change is idempotent: adding what exists (NERR_GroupExists,
+ * ERROR_MEMBER_IN_ALIAS, ...) and removing what is gone
+ * (NERR_UserNotFound, ...) both succeed, so that setup can run again after
+ * a partial failure and uninstall after a partial setup.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "windows/setupw.h"
+
+#include <lm.h>
+#include <sddl.h>
+#include <userenv.h>
+
+#define USERLIST_KEY \
+	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList"
+
+int win_setupw_account_sid(const char *name, char *buf, size_t size)
+{
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	DWORD sid_size = sizeof(sid), domain_size = 256;
+	wchar_t domain[256], *wide;
+	SID_NAME_USE use;
+	char *text;
+	int r = win_str_wide(name, &wide);
+
+	if (r < 0)
+		return r;
+	if (!LookupAccountNameW(NULL, wide, sid, &sid_size, domain,
+				&domain_size, &use)) {
+		free(wide);
+		return -ENOENT;
+	}
+	free(wide);
+	if (!ConvertSidToStringSidA(sid, &text))
+		return -ENOMEM;
+	r = snprintf(buf, size, "%s", text) >= (int)size ? -ENOSPC : 0;
+	LocalFree(text);
+	return r;
+}
+
+/* NetLocalGroupAdd and NetUserAdd can report success for an account
+ * the system does not have (Wine 8's netapi32 stubs do): an account is
+ * created only when it can be looked up afterwards. */
+static int exists_after(const wchar_t *name, struct win_setup_report *r,
+			const char *what)
+{
+	char utf8[64], sid[WIN_SID_STRING_MAX];
+
+	WideCharToMultiByte(CP_UTF8, 0, name, -1, utf8, sizeof(utf8), NULL,
+			    NULL);
+	if (win_setupw_account_sid(utf8, sid, sizeof(sid)) == 0)
+		return 0;
+	return win_setupw_fail(r, WIN_SETUP_E_USER, ERROR_NONE_MAPPED, utf8,
+			       what);
+}
+
+int win_setupw_account_name(const char *sid_text, wchar_t *buf, DWORD size)
+{
+	wchar_t domain[256];
+	DWORD domain_size = 256;
+	SID_NAME_USE use;
+	PSID sid;
+	BOOL ok;
+
+	if (!ConvertStringSidToSidA(sid_text, &sid))
+		return -EINVAL;
+	ok = LookupAccountSidW(NULL, sid, buf, &size, domain, &domain_size,
+			       &use);
+	LocalFree(sid);
+	return ok ? 0 : -ENOENT;
+}
+
+static int group_add(const wchar_t *name, struct win_setup_report *r)
+{
+	LOCALGROUP_INFO_1 info = {
+		(LPWSTR)name,
+		(LPWSTR)L"paddock: the sandbox users (paddock setup)",
+	};
+	NET_API_STATUS st = NetLocalGroupAdd(NULL, 1, (BYTE *)&info, NULL);
+
+	if (st == NERR_Success || st == NERR_GroupExists ||
+	    st == ERROR_ALIAS_EXISTS)
+		return exists_after(
+			name, r,
+			"NetLocalGroupAdd reported success, but the group does not exist");
+	return win_setupw_fail(r, WIN_SETUP_E_USER, st, WIN_SETUP_GROUP,
+			       "cannot create the local group");
+}
+
+static int user_add(const wchar_t *name, const char *password,
+		    struct win_setup_report *r)
+{
+	USER_INFO_1 info = { 0 };
+	wchar_t *pw;
+	NET_API_STATUS st;
+	int e = win_str_wide(password, &pw);
+
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_USER, 0, NULL,
+				       "cannot convert the password");
+	info.usri1_name = (LPWSTR)name;
+	info.usri1_password = pw;
+	info.usri1_priv = USER_PRIV_USER;
+	info.usri1_comment = (LPWSTR)L"paddock sandbox user (paddock setup)";
+	info.usri1_flags =
+		UF_SCRIPT | UF_DONT_EXPIRE_PASSWD | UF_PASSWD_CANT_CHANGE;
+	st = NetUserAdd(NULL, 1, (BYTE *)&info, NULL);
+	if (st == NERR_UserExists) {
+		/* Setup again: the user stays, its password is reset. */
+		USER_INFO_1003 reset = { pw };
+
+		st = NetUserSetInfo(NULL, name, 1003, (BYTE *)&reset, NULL);
+	}
+	SecureZeroMemory(pw, wcslen(pw) * sizeof(*pw));
+	free(pw);
+	if (st == NERR_Success)
+		return exists_after(
+			name, r,
+			"NetUserAdd reported success, but the user does not exist");
+	return win_setupw_fail(r, WIN_SETUP_E_USER, st, NULL,
+			       "cannot create the user or set its password");
+}
+
+static int member_change(const char *user, const char *group, bool add,
+			 struct win_setup_report *r)
+{
+	wchar_t group_name[256];
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	wchar_t domain[256], *wide;
+	DWORD sid_size = sizeof(sid), domain_size = 256;
+	LOCALGROUP_MEMBERS_INFO_0 member = { sid };
+	SID_NAME_USE use;
+	NET_API_STATUS st;
+	int e = 0;
+
+	if (strncmp(group, "S-1-", 4) == 0)
+		e = win_setupw_account_name(group, group_name, 256);
+	else
+		MultiByteToWideChar(CP_UTF8, 0, group, -1, group_name, 256);
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_USER, GetLastError(),
+				       group, "cannot find the group");
+	if (win_str_wide(user, &wide) < 0)
+		return -ENOMEM;
+	if (!LookupAccountNameW(NULL, wide, sid, &sid_size, domain,
+				&domain_size, &use)) {
+		free(wide);
+		return add ? win_setupw_fail(r, WIN_SETUP_E_USER,
+					     GetLastError(), user,
+					     "cannot find the user")
+			   : 0;
+	}
+	free(wide);
+	if (add)
+		st = NetLocalGroupAddMembers(NULL, group_name, 0,
+					     (BYTE *)&member, 1);
+	else
+		st = NetLocalGroupDelMembers(NULL, group_name, 0,
+					     (BYTE *)&member, 1);
+	if (st == NERR_Success || st == ERROR_MEMBER_IN_ALIAS ||
+	    st == ERROR_MEMBER_NOT_IN_ALIAS ||
+	    (!add && st == NERR_GroupNotFound))
+		return 0;
+	return win_setupw_fail(r,
+			       add ? WIN_SETUP_E_USER : WIN_SETUP_E_UNINSTALL,
+			       st, group, "cannot change the group's members");
+}
+
+static int hidden_change(const wchar_t *name, bool add,
+			 struct win_setup_report *r)
+{
+	DWORD zero = 0;
+	HKEY key;
+	LSTATUS st;
+
+	st = RegCreateKeyExW(HKEY_LOCAL_MACHINE, USERLIST_KEY, 0, NULL, 0,
+			     KEY_SET_VALUE, NULL, &key, NULL);
+	if (st != ERROR_SUCCESS)
+		return win_setupw_fail(r, WIN_SETUP_E_USER, (DWORD)st,
+				       "HKLM\\...\\SpecialAccounts\\UserList",
+				       "cannot open the registry key");
+	if (add)
+		st = RegSetValueExW(key, name, 0, REG_DWORD, (BYTE *)&zero,
+				    sizeof(zero));
+	else
+		st = RegDeleteValueW(key, name);
+	RegCloseKey(key);
+	if (st == ERROR_SUCCESS || (!add && st == ERROR_FILE_NOT_FOUND))
+		return 0;
+	return win_setupw_fail(r, WIN_SETUP_E_USER, (DWORD)st,
+			       "HKLM\\...\\SpecialAccounts\\UserList",
+			       "cannot write the registry value");
+}
+
+static int profile_change(const char *user, const wchar_t *name, bool add,
+			  struct win_setup_report *r)
+{
+	char sid[WIN_SID_STRING_MAX];
+	wchar_t wsid[WIN_SID_STRING_MAX], path[MAX_PATH];
+	HRESULT hr;
+
+	if (win_setupw_account_sid(user, sid, sizeof(sid)) < 0)
+		return add ? win_setupw_fail(r, WIN_SETUP_E_USER,
+					     ERROR_NONE_MAPPED, user,
+					     "cannot find the user")
+			   : 0;
+	MultiByteToWideChar(CP_UTF8, 0, sid, -1, wsid, WIN_SID_STRING_MAX);
+	if (add) {
+		hr = CreateProfile(wsid, name, path, MAX_PATH);
+		if (SUCCEEDED(hr) ||
+		    hr == HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS))
+			return 0;
+		return win_setupw_fail(r, WIN_SETUP_E_USER, (unsigned long)hr,
+				       user, "cannot create the profile");
+	}
+	if (DeleteProfileW(wsid, NULL, NULL) ||
+	    GetLastError() == ERROR_FILE_NOT_FOUND)
+		return 0;
+	return win_setupw_fail(r, WIN_SETUP_E_UNINSTALL, GetLastError(), user,
+			       "cannot delete the profile");
+}
+
+static int user_remove(const wchar_t *name, const char *user,
+		       struct win_setup_report *r)
+{
+	NET_API_STATUS st = NetUserDel(NULL, name);
+
+	if (st == NERR_Success || st == NERR_UserNotFound)
+		return 0;
+	return win_setupw_fail(r, WIN_SETUP_E_UNINSTALL, st, user,
+			       "cannot delete the user");
+}
+
+static int group_remove(const wchar_t *name, struct win_setup_report *r)
+{
+	NET_API_STATUS st = NetLocalGroupDel(NULL, name);
+
+	if (st == NERR_Success || st == NERR_GroupNotFound ||
+	    st == ERROR_NO_SUCH_ALIAS)
+		return 0;
+	return win_setupw_fail(r, WIN_SETUP_E_UNINSTALL, st, WIN_SETUP_GROUP,
+			       "cannot delete the local group");
+}
+
+int win_setupw_account_password(const char *user, const char *password,
+				struct win_setup_report *r)
+{
+	wchar_t *name, *pw;
+	USER_INFO_1003 info;
+	NET_API_STATUS st;
+
+	if (win_str_wide(user, &name) < 0)
+		return -ENOMEM;
+	if (win_str_wide(password, &pw) < 0) {
+		free(name);
+		return -ENOMEM;
+	}
+	info.usri1003_password = pw;
+	st = NetUserSetInfo(NULL, name, 1003, (BYTE *)&info, NULL);
+	SecureZeroMemory(pw, wcslen(pw) * sizeof(*pw));
+	free(pw);
+	free(name);
+	if (st != NERR_Success)
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, st, user,
+				       "cannot set the user's password");
+	return 0;
+}
+
+int win_setupw_account_apply(const struct win_setup_change *c,
+			     const char *password, struct win_setup_report *r)
+{
+	bool add = c->op == WIN_SETUP_ADD;
+	wchar_t name[64];
+
+	if (!MultiByteToWideChar(CP_UTF8, 0, c->target, -1, name, 64))
+		return win_setupw_fail(r, WIN_SETUP_E_USER, GetLastError(),
+				       c->target, "name too long");
+	switch (c->kind) {
+	case WIN_SETUP_GROUP_KIND:
+		return add ? group_add(name, r) : group_remove(name, r);
+	case WIN_SETUP_USER_KIND:
+		return add ? user_add(name, password, r)
+			   : user_remove(name, c->target, r);
+	case WIN_SETUP_MEMBER_KIND:
+		return member_change(c->target, c->subject, add, r);
+	case WIN_SETUP_HIDDEN_KIND:
+		return hidden_change(name, add, r);
+	case WIN_SETUP_PROFILE_KIND:
+		return profile_change(c->target, name, add, r);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The setup directory and the secrets in it.
+ *
+ * DPAPI SCOPE. The passwords are encrypted with CryptProtectData and
+ * CRYPTPROTECT_LOCAL_MACHINE, not with the default user scope. The user
+ * scope ties a blob to the account that encrypted it, and the encrypting
+ * process here is the elevated setup: with the usual UAC prompt that is
+ * the same account as the real user, but with over-the-shoulder elevation
+ * (a standard user types an administrator's credentials) it is the
+ * administrator's account, and the real user's paddock.exe could never
+ * decrypt what setup wrote. Nor can setup encrypt as the real user: it has
+ * no token of his. So the blob is machine-scoped, which any process on
+ * this machine could decrypt, and what keeps it secret is the DACL of the
+ * directory that holds it: protected (nothing inherited), full control for
+ * SYSTEM and Administrators, read for the real user, and every access
+ * denied to the sandbox group, so that a command running as a sandbox
+ * user cannot read its own or the other user's password. Another local
+ * user cannot read it either. What the machine scope adds is that the
+ * blob is useless on another machine, e.g. in a backup.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "windows/setupw.h"
+
+#include <aclapi.h>
+#include <bcrypt.h>
+#include <dpapi.h>
+#include <sddl.h>
+
+#define SECRET_MAX 4096
+/* The names of the files paddock writes in the setup directory. */
+static const wchar_t *const dir_files[] = {
+	L"setup-marker",
+	L"setup-error",
+	L"paddock-offline.secret",
+	L"paddock-online.secret",
+};
+
+int win_setupw_fail(struct win_setup_report *r, enum win_setup_code code,
+		    unsigned long native, const char *operand,
+		    const char *message)
+{
+	if (r) {
+		r->code = code;
+		r->native = native;
+		snprintf(r->operand, sizeof(r->operand), "%s",
+			 operand ? operand : "");
+		snprintf(r->message, sizeof(r->message), "%s",
+			 message ? message : "");
+	}
+	return native && native < 0x10000 ? -win_err_errno((DWORD)native)
+					  : -EIO;
+}
+
+int win_setupw_dir(char **ret)
+{
+	char *given = NULL, *base = NULL, *canon;
+	DWORD attributes, native;
+	int r = win_str_getenv("PADDOCK_SETUP_DIR", &given);
+
+	if (r == -ENOENT) {
+		r = win_str_getenv("ProgramData", &base);
+		if (r == 0 && asprintf(&given, "%s\\paddock", base) < 0)
+			r = -ENOMEM;
+		free(base);
+	}
+	if (r < 0)
+		return r;
+	/* The directory itself may not exist yet: resolve its parent. */
+	r = win_path_canonical(given, NULL, &canon);
+	free(given);
+	if (r < 0)
+		return r;
+	if (win_resolve_final(canon, false, ret, &attributes, &native) == 0) {
+		free(canon);
+		return 0;
+	}
+	*ret = canon;
+	return 0;
+}
+
+int win_setupw_read(const char *setup_dir, const char *name, size_t max,
+		    char **ret, size_t *ret_len)
+{
+	LARGE_INTEGER size;
+	wchar_t *wide;
+	char *path, *buf;
+	DWORD done;
+	HANDLE h;
+	int r;
+
+	if (asprintf(&path, "%s\\%s", setup_dir, name) < 0)
+		return -ENOMEM;
+	r = win_str_wide(path, &wide);
+	free(path);
+	if (r < 0)
+		return r;
+	h = CreateFileW(wide, GENERIC_READ, FILE_SHARE_READ, NULL,
+			OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	free(wide);
+	if (h == INVALID_HANDLE_VALUE)
+		return -win_err_errno(GetLastError());
+	if (!GetFileSizeEx(h, &size) || (uint64_t)size.QuadPart > max) {
+		CloseHandle(h);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)size.QuadPart + 1);
+	if (!buf || !ReadFile(h, buf, (DWORD)size.QuadPart, &done, NULL)) {
+		r = buf ? -win_err_errno(GetLastError()) : -ENOMEM;
+		CloseHandle(h);
+		free(buf);
+		return r;
+	}
+	CloseHandle(h);
+	buf[done] = '\0';
+	*ret = buf;
+	*ret_len = done;
+	return 0;
+}
+
+int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
+			  const char *group_sid, struct win_setup_report *r)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+	PSECURITY_DESCRIPTOR sd;
+	BOOL present, defaulted;
+	wchar_t *wide;
+	char *sddl;
+	ACL *dacl;
+	DWORD native = 0;
+
+	/* The deny entry first: an explicit deny is checked before every
+	 * allow, and the sandbox users are also members of Users. Without
+	 * a group yet (the report of a setup that failed before creating
+	 * it), only SYSTEM, Administrators and the owner are allowed. */
+	if (asprintf(
+		    &sddl,
+		    "D:P%s%s%s(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)",
+		    group_sid ? "(D;OICI;GA;;;" : "",
+		    group_sid ? group_sid : "", group_sid ? ")" : "",
+		    owner_sid) < 0)
+		return -ENOMEM;
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(
+		    sddl, SDDL_REVISION_1, &sd, NULL)) {
+		free(sddl);
+		return win_setupw_fail(r, WIN_SETUP_E_MARKER, GetLastError(),
+				       setup_dir,
+				       "cannot build the directory's DACL");
+	}
+	free(sddl);
+	if (win_str_wide(setup_dir, &wide) < 0) {
+		LocalFree(sd);
+		return -ENOMEM;
+	}
+	sa.lpSecurityDescriptor = sd;
+	if (!CreateDirectoryW(wide, &sa)) {
+		native = GetLastError();
+		/* Setup again: the directory is paddock's; its DACL is set
+		 * again, so that a changed one does not survive. */
+		if (native == ERROR_ALREADY_EXISTS &&
+		    GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+			native = SetNamedSecurityInfoW(
+				wide, SE_FILE_OBJECT,
+				DACL_SECURITY_INFORMATION |
+					PROTECTED_DACL_SECURITY_INFORMATION,
+				NULL, NULL, dacl, NULL);
+	}
+	free(wide);
+	LocalFree(sd);
+	if (native)
+		return win_setupw_fail(r, WIN_SETUP_E_MARKER, native, setup_dir,
+				       "cannot create the setup directory");
+	return 0;
+}
+
+int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r)
+{
+	wchar_t *wide, path[MAX_PATH + 64];
+	DWORD native;
+
+	if (win_str_wide(setup_dir, &wide) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(dir_files) / sizeof(*dir_files); i++) {
+		_snwprintf(path, MAX_PATH + 64, L"%ls\\%ls", wide,
+			   dir_files[i]);
+		path[MAX_PATH + 63] = 0;
+		DeleteFileW(path);
+	}
+	native = RemoveDirectoryW(wide) ? 0 : GetLastError();
+	free(wide);
+	if (native && native != ERROR_FILE_NOT_FOUND &&
+	    native != ERROR_PATH_NOT_FOUND)
+		return win_setupw_fail(
+			r, WIN_SETUP_E_UNINSTALL, native, setup_dir,
+			"cannot delete the setup directory (does it hold files paddock did not write?)");
+	return 0;
+}
+
+int win_setupw_secret_password(char out[WIN_SETUP_PASSWORD_LEN + 1],
+			       struct win_setup_report *r)
+{
+	uint8_t random[4 * WIN_SETUP_PASSWORD_LEN];
+	int e = -EAGAIN;
+
+	for (int tries = 0; e == -EAGAIN && tries < 16; tries++) {
+		NTSTATUS st = BCryptGenRandom(NULL, random, sizeof(random),
+					      BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+
+		if (st != 0)
+			return win_setupw_fail(r, WIN_SETUP_E_SECRET,
+					       (unsigned long)st, NULL,
+					       "BCryptGenRandom failed");
+		e = win_setup_password(random, sizeof(random), out);
+	}
+	SecureZeroMemory(random, sizeof(random));
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, 0, NULL,
+				       "cannot draw a password");
+	return 0;
+}
+
+int win_setupw_secret_write(const char *path, const char *password,
+			    struct win_setup_report *r)
+{
+	DATA_BLOB in = { (DWORD)strlen(password), (BYTE *)password }, out;
+	struct paddock_error err = { 0 };
+	int e;
+
+	if (!CryptProtectData(&in, L"paddock", NULL, NULL, NULL,
+			      CRYPTPROTECT_LOCAL_MACHINE |
+				      CRYPTPROTECT_UI_FORBIDDEN,
+			      &out))
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, GetLastError(),
+				       path, "CryptProtectData failed");
+	e = win_home_write_atomic(path, (const char *)out.pbData, out.cbData,
+				  &err);
+	LocalFree(out.pbData);
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, err.native, path,
+				       "cannot write the secret");
+	return 0;
+}
+
+int win_setupw_secret_read(const char *path, wchar_t *out, size_t size,
+			   struct win_setup_report *r)
+{
+	const char *slash = strrchr(path, '\\');
+	DATA_BLOB in, plain;
+	char *dir, *blob;
+	size_t len;
+	int e, n;
+
+	if (!slash)
+		return -EINVAL;
+	dir = malloc((size_t)(slash - path) + 1);
+	if (!dir)
+		return -ENOMEM;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	e = win_setupw_read(dir, slash + 1, SECRET_MAX, &blob, &len);
+	free(dir);
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, 0, path,
+				       "cannot read the secret");
+	in = (DATA_BLOB){ (DWORD)len, (BYTE *)blob };
+	if (!CryptUnprotectData(&in, NULL, NULL, NULL, NULL,
+				CRYPTPROTECT_UI_FORBIDDEN, &plain)) {
+		free(blob);
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, GetLastError(),
+				       path, "CryptUnprotectData failed");
+	}
+	free(blob);
+	n = plain.cbData < size
+		    ? MultiByteToWideChar(CP_UTF8, 0, (char *)plain.pbData,
+					  (int)plain.cbData, out, (int)size - 1)
+		    : 0;
+	SecureZeroMemory(plain.pbData, plain.cbData);
+	LocalFree(plain.pbData);
+	if (n <= 0)
+		return win_setupw_fail(r, WIN_SETUP_E_SECRET, 0, path,
+				       "the secret is not a password");
+	out[n] = 0;
+	return 0;
+}

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * paddock-setup.exe: the only part of paddock that runs elevated.
+ *
+ *   paddock-setup.exe --args HEX
+ *
+ * HEX is the record of setup_args.c, whose comment lists what crosses the
+ * UAC boundary and why each item is safe. `paddock setup` and `paddock
+ * uninstall` start this program (elevated through ShellExecuteEx when the
+ * caller is not), and a setup starts it once more, detached, for the
+ * background read grants. Its exit status is a win_setup_code; on failure
+ * it also writes the report to the setup directory, where `paddock setup`
+ * and `paddock check` read it, since an elevated process's own console
+ * closes with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "windows/setup_run.h"
+
+#include <sddl.h>
+#include <shellapi.h>
+
+#define PROFILE_LIST \
+	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
+#define READ_GRANTS_MUTEX L"Global\\paddock-setup-read-grants"
+
+static int refuse(struct setup_run *run, const char *operand,
+		  const char *message)
+{
+	return win_setupw_fail(&run->report, WIN_SETUP_E_ARGS, 0, operand,
+			       message);
+}
+
+static int parse_argv(struct setup_run *run)
+{
+	wchar_t **wide;
+	char *hex = NULL;
+	int n, r;
+
+	wide = CommandLineToArgvW(GetCommandLineW(), &n);
+	if (!wide || n != 3 || wcscmp(wide[1], L"--args") != 0 ||
+	    win_str_utf8(wide[2], &hex) < 0) {
+		if (wide)
+			LocalFree(wide);
+		return refuse(
+			run, NULL,
+			"usage: paddock-setup.exe --args HEX (started by paddock setup, not by hand)");
+	}
+	LocalFree(wide);
+	r = win_setup_args_decode(hex, strlen(hex), &run->args);
+	free(hex);
+	if (r == -EPROTO)
+		return refuse(
+			run, "--args",
+			"the arguments are of another version: use the paddock.exe beside this paddock-setup.exe");
+	if (r < 0)
+		return refuse(run, "--args", "malformed arguments refused");
+	return 0;
+}
+
+/* The profile the system records for sid, canonical; NULL if none. */
+static char *system_profile(const char *sid)
+{
+	wchar_t key[200], raw[MAX_PATH], expanded[MAX_PATH];
+	DWORD size = sizeof(raw), attributes, native;
+	char *utf8 = NULL, *final = NULL;
+
+	_snwprintf(key, 200, L"%ls%hs", PROFILE_LIST, sid);
+	key[199] = 0;
+	if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"ProfileImagePath",
+			 RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND,
+			 NULL, raw, &size) != ERROR_SUCCESS)
+		return NULL;
+	if (!ExpandEnvironmentStringsW(raw, expanded, MAX_PATH) ||
+	    win_str_utf8(expanded, &utf8) < 0)
+		return NULL;
+	win_resolve_final(utf8, false, &final, &attributes, &native);
+	free(utf8);
+	return final;
+}
+
+/* The SID names a user, and the profile sent is the system's for it. */
+static int check_user(struct setup_run *run)
+{
+	wchar_t name[256], domain[256];
+	DWORD n = 256, d = 256;
+	SID_NAME_USE use = SidTypeUnknown;
+	char *profile, *a = NULL, *b = NULL;
+	PSID sid;
+	bool same;
+
+	if (!ConvertStringSidToSidA(run->args.user_sid, &sid))
+		return refuse(run, run->args.user_sid, "not a SID");
+	LookupAccountSidW(NULL, sid, name, &n, domain, &d, &use);
+	LocalFree(sid);
+	if (use != SidTypeUser)
+		return refuse(run, run->args.user_sid,
+			      "the SID sent is not a user's");
+	profile = system_profile(run->args.user_sid);
+	if (!profile)
+		return refuse(run, run->args.user_sid,
+			      "the system records no profile for this user");
+	same = win_path_key(profile, &a) == 0 &&
+	       win_path_key(run->args.profile, &b) == 0 && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	free(profile);
+	if (!same)
+		return refuse(
+			run, run->args.profile,
+			"the profile sent is not the one the system records for the user");
+	return 0;
+}
+
+static bool is_admin(void)
+{
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	DWORD size = sizeof(sid);
+	BOOL member = FALSE;
+
+	/* Under UAC's filtered token Administrators is deny-only, so this
+	 * is true only in an elevated process. */
+	if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, sid, &size))
+		return false;
+	return CheckTokenMembership(NULL, sid, &member) && member;
+}
+
+/* Names at the top of the profile: not ".", "..", or a reparse point
+ * (the legacy junctions such as "Application Data", which deny listing,
+ * and links whose target is not the profile's to grant). */
+static int list_children(const char *profile, char ***ret, size_t *ret_n)
+{
+	WIN32_FIND_DATAW fd;
+	char **names = calloc(WIN_SETUP_MAX_CHILDREN, sizeof(*names));
+	wchar_t *pattern;
+	char *p;
+	size_t n = 0;
+	HANDLE h;
+
+	if (!names || asprintf(&p, "%s\\*", profile) < 0)
+		return -ENOMEM;
+	if (win_str_wide(p, &pattern) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
+	free(p);
+	h = FindFirstFileExW(pattern, FindExInfoBasic, &fd,
+			     FindExSearchNameMatch, NULL, 0);
+	free(pattern);
+	while (h != INVALID_HANDLE_VALUE && n < WIN_SETUP_MAX_CHILDREN) {
+		if (wcscmp(fd.cFileName, L".") && wcscmp(fd.cFileName, L"..") &&
+		    !(fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) &&
+		    win_str_utf8(fd.cFileName, &names[n]) == 0)
+			n++;
+		if (!FindNextFileW(h, &fd))
+			break;
+	}
+	if (h != INVALID_HANDLE_VALUE)
+		FindClose(h);
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+/* The system trees that exist here, canonical. */
+static size_t system_trees(char **out)
+{
+	static const char *const vars[] = { "SystemRoot", "ProgramFiles",
+					    "ProgramFiles(x86)",
+					    "ProgramData" };
+	size_t n = 0;
+
+	for (size_t i = 0; i < 4; i++) {
+		DWORD attributes, native;
+		char *value;
+
+		if (win_str_getenv(vars[i], &value) < 0)
+			continue;
+		if (win_resolve_final(value, false, &out[n], &attributes,
+				      &native) == 0)
+			n++;
+		free(value);
+	}
+	return n;
+}
+
+struct gathered {
+	struct win_setup_input in;
+	char **children, *trees[4];
+	const char *roots[WIN_SETUP_MAX_ROOTS];
+	size_t n_children;
+};
+
+/* A writable root may not be, or hold, or lie in a system tree, the
+ * profile or the setup directory. */
+static bool root_allowed(const char *root, const struct gathered *g)
+{
+	if (win_path_is_under(g->in.profile, root) ||
+	    win_path_is_under(root, g->in.setup_dir) ||
+	    win_path_is_under(g->in.setup_dir, root))
+		return false;
+	for (size_t i = 0; i < g->in.n_system_trees; i++)
+		if (win_path_is_under(root, g->trees[i]) ||
+		    win_path_is_under(g->trees[i], root))
+			return false;
+	return true;
+}
+
+static int gather(struct setup_run *run, struct gathered *g)
+{
+	int r = list_children(run->args.profile, &g->children, &g->n_children);
+
+	if (r < 0)
+		return r;
+	g->in.setup_dir = run->setup_dir;
+	g->in.profile = run->args.profile;
+	g->in.profile_children = (const char *const *)g->children;
+	g->in.n_profile_children = g->n_children;
+	g->in.n_system_trees = system_trees(g->trees);
+	g->in.system_trees = (const char *const *)g->trees;
+	for (size_t i = 0; i < run->args.n_roots; i++) {
+		if (!root_allowed(run->args.roots[i], g))
+			return refuse(
+				run, run->args.roots[i],
+				"a writable root may not be a system tree, the profile or the setup directory, nor hold one");
+		g->roots[i] = run->args.roots[i];
+	}
+	g->in.roots = g->roots;
+	g->in.n_roots = run->args.n_roots;
+	return 0;
+}
+
+static void gathered_free(struct gathered *g)
+{
+	for (size_t i = 0; i < g->n_children; i++)
+		free(g->children[i]);
+	free(g->children);
+	for (size_t i = 0; i < g->in.n_system_trees; i++)
+		free(g->trees[i]);
+}
+
+/* What exists already: the group, the users, the verified rules. The
+ * rest is idempotent and done again. */
+static void present(struct setup_run *run, struct win_setup_present *p)
+{
+	char sid[WIN_SID_STRING_MAX], other[WIN_SID_STRING_MAX];
+	bool ok = false;
+
+	memset(p, 0, sizeof(*p));
+	p->group = win_setupw_account_sid(WIN_SETUP_GROUP, other,
+					  sizeof(other)) == 0;
+	p->user[1] = win_setupw_account_sid(WIN_SETUP_USER_ONLINE, other,
+					    sizeof(other)) == 0;
+	p->user[0] = win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, sid,
+					    sizeof(sid)) == 0;
+	if (p->user[0] &&
+	    win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
+		p->rule_out = ok;
+	if (p->user[0] &&
+	    win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
+		p->rule_in = ok;
+}
+
+static void print_plan(const struct win_setup_plan *p, const char *what)
+{
+	char line[3 * WIN_SETUP_PATH_MAX];
+
+	printf("paddock %s --dry-run: %zu changes, none made:\n", what, p->len);
+	for (size_t i = 0; i < p->len; i++)
+		if (win_setup_describe(&p->changes[i], line, sizeof(line)) == 0)
+			printf("  %s\n", line);
+	fflush(stdout);
+}
+
+/* The background helper: this program again, detached, inheriting no
+ * handle, with the same arguments but the action. */
+static int start_background(struct setup_run *run)
+{
+	struct win_setup_args a = run->args;
+	STARTUPINFOW si = { .cb = sizeof(si) };
+	PROCESS_INFORMATION pi;
+	wchar_t self[MAX_PATH], *line;
+	char hex[2 * WIN_SETUP_ARGS_MAX + 1], *text;
+	BOOL ok;
+
+	a.action = WIN_SETUP_READ_GRANTS;
+	if (!GetModuleFileNameW(NULL, self, MAX_PATH) ||
+	    win_setup_args_encode(&a, hex, sizeof(hex)) < 0)
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_ACL, GetLastError(), NULL,
+			"cannot start the background read grants");
+	if (asprintf(&text, "\"%ls\" --args %s", self, hex) < 0)
+		return -ENOMEM;
+	if (win_str_wide(text, &line) < 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	free(text);
+	ok = CreateProcessW(self, line, NULL, NULL, FALSE,
+			    DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP, NULL,
+			    NULL, &si, &pi);
+	free(line);
+	if (!ok)
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_ACL, GetLastError(),
+			"paddock-setup.exe",
+			"cannot start the background read grants");
+	CloseHandle(pi.hThread);
+	CloseHandle(pi.hProcess);
+	return 0;
+}
+
+/* The report in the setup directory: written on failure, removed on
+ * success, so that `paddock check` shows only the latest outcome. */
+static void write_report(struct setup_run *run, bool failed)
+{
+	struct paddock_error err = { 0 };
+	char path[WIN_SETUP_PATH_MAX + 16], text[WIN_SETUP_REPORT_MAX];
+	int n;
+
+	if (!run->setup_dir)
+		return;
+	snprintf(path, sizeof(path), "%s\\setup-error", run->setup_dir);
+	if (!failed) {
+		setup_run_delete(run, path);
+		return;
+	}
+	/* A setup that failed before making its directory makes it now,
+	 * without the group's deny entry (setup_files.c), so that the
+	 * report has a place. */
+	if (GetFileAttributesA(run->setup_dir) == INVALID_FILE_ATTRIBUTES &&
+	    run->args.action != WIN_SETUP_UNINSTALL)
+		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
+				      NULL);
+	n = win_setup_report_format(&run->report, text, sizeof(text));
+	if (n > 0)
+		win_home_write_atomic(path, text, (size_t)n, &err);
+}
+
+static int held_mutex(HANDLE *ret, struct setup_run *run)
+{
+	HANDLE m = CreateMutexW(NULL, FALSE, READ_GRANTS_MUTEX);
+	DWORD w;
+
+	if (!m)
+		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
+				       GetLastError(), "read-grants mutex",
+				       "cannot create the mutex");
+	w = WaitForSingleObject(m, INFINITE);
+	if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
+		CloseHandle(m);
+		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
+				       GetLastError(), "read-grants mutex",
+				       "cannot wait for the mutex");
+	}
+	*ret = m;
+	return 0;
+}
+
+static int act(struct setup_run *run, const struct win_setup_input *in)
+{
+	struct win_setup_present pr = { 0 };
+	struct win_setup_plan plan;
+	HANDLE m = NULL;
+	int r;
+
+	/* A dry run shows the whole plan; a setup skips what is there. */
+	if (!run->args.dry_run && run->args.action == WIN_SETUP_INSTALL)
+		present(run, &pr);
+	if (run->args.action == WIN_SETUP_UNINSTALL)
+		r = win_setup_plan_uninstall(in, &plan);
+	else
+		r = win_setup_plan_install(in, &pr, &plan);
+	if (r < 0)
+		return refuse(run, NULL, "cannot plan the setup");
+	if (run->args.dry_run) {
+		print_plan(&plan, run->args.action == WIN_SETUP_UNINSTALL
+					  ? "uninstall"
+					  : "setup");
+	} else if (run->args.action == WIN_SETUP_INSTALL) {
+		r = setup_run_install(run, &plan);
+		if (r == 0)
+			r = start_background(run);
+	} else if (run->args.action == WIN_SETUP_UNINSTALL) {
+		r = setup_run_uninstall(run, &plan);
+	} else if ((r = held_mutex(&m, run)) == 0) {
+		r = setup_run_read_grants(run, &plan);
+		ReleaseMutex(m);
+		CloseHandle(m);
+	}
+	win_setup_plan_free(&plan);
+	return r;
+}
+
+static int run_setup(struct setup_run *run)
+{
+	struct gathered g = { 0 };
+	int r = win_setupw_dir(&run->setup_dir);
+
+	if (r < 0)
+		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER, 0,
+				       "%ProgramData%",
+				       "cannot find the setup directory");
+	r = parse_argv(run);
+	if (r == 0)
+		r = check_user(run);
+	if (r == 0 && !run->args.dry_run && !is_admin())
+		r = win_setupw_fail(&run->report, WIN_SETUP_E_NOT_ADMIN,
+				    ERROR_ACCESS_DENIED, NULL,
+				    "paddock-setup.exe must run elevated");
+	if (r == 0)
+		r = gather(run, &g);
+	if (r == 0)
+		r = act(run, &g.in);
+	gathered_free(&g);
+	return r;
+}
+
+int main(void)
+{
+	static struct setup_run run;
+	int r;
+
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+	r = run_setup(&run);
+	if (r < 0 && run.report.code == WIN_SETUP_OK)
+		win_setupw_fail(&run.report, WIN_SETUP_E_MARKER, 0, NULL,
+				"out of memory");
+	if (r < 0)
+		fprintf(stderr,
+			"paddock-setup: %s: %s%s%s (native error %lu, 0x%08lx)\n",
+			win_setup_code_name(run.report.code),
+			run.report.message, run.report.operand[0] ? ": " : "",
+			run.report.operand, run.report.native,
+			run.report.native);
+	/* A dry run and refused arguments change nothing, the report
+	 * included. */
+	if (!run.args.dry_run && run.report.code != WIN_SETUP_E_ARGS)
+		write_report(&run, r < 0);
+	free(run.setup_dir);
+	return r < 0 ? (int)run.report.code : 0;
+}

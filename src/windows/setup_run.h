@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* paddock-setup.exe's state while it carries out a plan (setup_run.c). */
+#ifndef PADDOCK_WINDOWS_SETUP_RUN_H
+#define PADDOCK_WINDOWS_SETUP_RUN_H
+
+#include "windows/setupw.h"
+
+struct setup_run {
+	struct win_setup_args args; /* validated (setup_args.c) */
+	char *setup_dir; /* chosen here, never by the caller */
+	char group_sid[WIN_SID_STRING_MAX];
+	char user_sid[2][WIN_SID_STRING_MAX];
+	struct win_setup_report report; /* the first failure */
+};
+
+int setup_run_change(struct setup_run *run, const struct win_setup_change *c);
+int setup_run_delete(struct setup_run *run, const char *path);
+int setup_run_install(struct setup_run *run, const struct win_setup_plan *p);
+int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p);
+/* The background changes, one helper at a time (setup_main.c holds the
+ * mutex), rolled back on failure; the marker records completion. */
+int setup_run_read_grants(struct setup_run *run,
+			  const struct win_setup_plan *p);
+
+#endif

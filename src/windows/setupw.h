@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Win32 layer of the elevated mode's setup: what setup.h decides,
+ * carried out. Used by paddock-setup.exe (which makes the changes) and by
+ * paddock.exe (which checks them in win_setup_load() and decrypts the
+ * logons in win_logon_load(), elevated.c).
+ *
+ *   win_setupw_dir_       the setup directory and its files;
+ *   win_setupw_account_   the group, the users, their membership, hiding
+ *                         and profiles (netapi32, userenv, the registry);
+ *   win_setupw_secret_    passwords, DPAPI;
+ *   win_setupw_fw_        the firewall rules (the Windows Firewall COM API);
+ *   win_setupw_grant_     the read and write grants of the sandbox group.
+ *
+ * Every function returns 0 or a negative errno and fills the report with
+ * a stable code, the native error (GetLastError(), a NET_API_STATUS or an
+ * HRESULT) and the object it concerns.
+ */
+#ifndef PADDOCK_WINDOWS_SETUPW_H
+#define PADDOCK_WINDOWS_SETUPW_H
+
+#include "windows/setup.h"
+#include "windows/win32.h"
+
+/* Fill r and return -EIO (or -errno when native is a Win32 error). */
+int win_setupw_fail(struct win_setup_report *r, enum win_setup_code code,
+		    unsigned long native, const char *operand,
+		    const char *message);
+
+/* %PADDOCK_SETUP_DIR% (read from paddock-setup.exe's own environment,
+ * never from its arguments), else %ProgramData%\paddock; canonical. */
+int win_setupw_dir(char **ret);
+/* The contents of setup_dir\name, at most max bytes; -ENOENT when
+ * absent, -EFBIG when longer. */
+int win_setupw_read(const char *setup_dir, const char *name, size_t max,
+		    char **ret, size_t *ret_len);
+/* Create setup_dir with a protected DACL: full control for SYSTEM and
+ * Administrators, read for owner_sid, every access denied to group_sid
+ * (NULL: no group yet); an existing directory gets that DACL again. */
+int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
+			  const char *group_sid, struct win_setup_report *r);
+/* Delete the files paddock writes there, then the directory. */
+int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r);
+
+/* The SID of a local account or group name, "S-1-..."; -ENOENT. */
+int win_setupw_account_sid(const char *name, char *buf, size_t size);
+/* The localised name of a well-known SID ("S-1-5-32-545": Users). */
+int win_setupw_account_name(const char *sid, wchar_t *buf, DWORD size);
+/* Set a user's password (NetUserSetInfo, level 1003). */
+int win_setupw_account_password(const char *user, const char *password,
+				struct win_setup_report *r);
+/* Carry out a GROUP, USER, MEMBER, HIDDEN or PROFILE change; a new user
+ * gets password, which the SECRET change replaces. */
+int win_setupw_account_apply(const struct win_setup_change *c,
+			     const char *password, struct win_setup_report *r);
+
+/* A fresh random password (win_setup_password()). */
+int win_setupw_secret_password(char out[WIN_SETUP_PASSWORD_LEN + 1],
+			       struct win_setup_report *r);
+/* Encrypt password with DPAPI (see setup_secret.c for the scope) and
+ * write it to path. */
+int win_setupw_secret_write(const char *path, const char *password,
+			    struct win_setup_report *r);
+/* Read and decrypt; out holds size wide characters. */
+int win_setupw_secret_read(const char *path, wchar_t *out, size_t size,
+			   struct win_setup_report *r);
+
+/* Add the rule (removing one of the same name first), then read it back
+ * and compare. */
+int win_setupw_fw_add(const char *name, bool outbound, const char *user_sid,
+		      struct win_setup_report *r);
+int win_setupw_fw_remove(const char *name, struct win_setup_report *r);
+/* Whether the rule exists and reads back as paddock writes it. */
+int win_setupw_fw_check(const char *name, bool outbound, const char *user_sid,
+			bool *ret_ok, struct win_setup_report *r);
+/* Whether local rules take effect on every profile (no Group Policy
+ * overrides them). */
+int win_setupw_fw_effective(bool *ret_effective, struct win_setup_report *r);
+
+/* Apply or remove a WRITE_GRANT or READ_GRANT change for group_sid;
+ * *ret_skipped: a system tree Users may already read. */
+int win_setupw_grant_apply(const struct win_setup_change *c,
+			   const char *group_sid, bool *ret_skipped,
+			   struct win_setup_report *r);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * setupw-probe.exe: drives single steps of the setup's Win32 layer
+ * (src/windows/setupw.h) for the Wine smoke tests, which cannot run a
+ * whole setup (Wine's netapi32 does not create users). Test-only: built
+ * beside paddock.exe, never shipped.
+ *
+ *   setupw-probe.exe dpapi DIR      encrypt a password into DIR, decrypt it
+ *   setupw-probe.exe firewall SID   add, read back and remove a block rule
+ *   setupw-probe.exe password       draw a password, print its length
+ *
+ * Each step prints "STEP: ok" or "STEP: CODE native N: message", and the
+ * exit status is 0 only when every step succeeded.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "windows/setupw.h"
+
+static int say(const char *step, int r, const struct win_setup_report *rep)
+{
+	if (r == 0)
+		printf("%s: ok\n", step);
+	else
+		printf("%s: %s native 0x%08lx: %s\n", step,
+		       win_setup_code_name(rep->code), rep->native,
+		       rep->message);
+	return r == 0 ? 0 : 1;
+}
+
+static int dpapi(const char *dir)
+{
+	struct win_setup_report rep = { 0 };
+	const char *pw = "Probe-password_0123456789abcdefXYZ";
+	wchar_t back[128], want[128];
+	char path[1024];
+	int r;
+
+	snprintf(path, sizeof(path), "%s\\probe.secret", dir);
+	r = win_setupw_secret_write(path, pw, &rep);
+	if (say("dpapi-encrypt", r, &rep))
+		return 1;
+	r = win_setupw_secret_read(path, back, 128, &rep);
+	if (say("dpapi-decrypt", r, &rep))
+		return 1;
+	MultiByteToWideChar(CP_UTF8, 0, pw, -1, want, 128);
+	printf("dpapi-round-trip: %s\n",
+	       wcscmp(back, want) == 0 ? "ok" : "MISMATCH");
+	return wcscmp(back, want) != 0;
+}
+
+static int firewall(const char *sid)
+{
+	struct win_setup_report rep = { 0 };
+	bool effective = false, ok = false;
+	int fails = 0, r;
+
+	r = win_setupw_fw_effective(&effective, &rep);
+	fails += say("firewall-policy", r, &rep);
+	if (r == 0)
+		printf("firewall-local-rules-effective: %s\n",
+		       effective ? "yes" : "no");
+	r = win_setupw_fw_add("paddock-probe-rule", true, sid, &rep);
+	fails += say("firewall-add", r, &rep);
+	r = win_setupw_fw_check("paddock-probe-rule", true, sid, &ok, &rep);
+	fails += say("firewall-check", r, &rep);
+	if (r == 0)
+		printf("firewall-rule-present: %s\n", ok ? "yes" : "no");
+	r = win_setupw_fw_remove("paddock-probe-rule", &rep);
+	fails += say("firewall-remove", r, &rep);
+	return fails != 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct win_setup_report rep = { 0 };
+	char pw[WIN_SETUP_PASSWORD_LEN + 1];
+
+	if (argc == 3 && strcmp(argv[1], "dpapi") == 0)
+		return dpapi(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "firewall") == 0)
+		return firewall(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "password") == 0) {
+		int r = win_setupw_secret_password(pw, &rep);
+
+		if (say("password", r, &rep) == 0)
+			printf("password-length: %zu\n", strlen(pw));
+		return r != 0;
+	}
+	fprintf(stderr,
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | password\n");
+	return 2;
+}
