@@ -142,6 +142,7 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 				 const struct sock_fprog *filter, pid_t parent,
 				 int sock, int log_fd)
 {
+	static atomic_uint live;
 	struct proxy_server server;
 	struct outputs out = { policy->proxy_report_fd, log_fd };
 	struct proxy_rules rules;
@@ -198,6 +199,7 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 		.report = policy->proxy_report_fd >= 0 ? write_report : NULL,
 		.log = write_log,
 		.ctx = &out,
+		.live = &live,
 		.connections_max = PROXY_CONNECTIONS_MAX,
 		.head_timeout_ms = PROXY_HEAD_TIMEOUT_MS,
 		.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS,

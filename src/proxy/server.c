@@ -57,7 +57,6 @@ struct conn {
 	char buf[PROXY_HTTP_HEAD_MAX];
 };
 
-static atomic_uint active;
 static net_lock report_lock = NET_LOCK_INIT;
 
 static long long now_ms(void)
@@ -732,6 +731,7 @@ static void serve_socks5(struct conn *c)
 static void serve(void *arg)
 {
 	struct conn *c = arg;
+	atomic_uint *live = c->server->live;
 
 	if (read_more(c)) {
 		if ((uint8_t)c->buf[0] == PROXY_SOCKS5_VERSION)
@@ -743,14 +743,15 @@ static void serve(void *arg)
 	if (c->upstream != NET_NO_SOCKET)
 		net_close(c->upstream);
 	free(c);
-	atomic_fetch_sub(&active, 1);
+	/* Last: the owner may free the server once this reaches 0. */
+	atomic_fetch_sub(live, 1);
 }
 
 static void start(const struct proxy_server *s, net_socket fd)
 {
 	struct conn *c;
 
-	if (atomic_load(&active) >= s->connections_max) {
+	if (atomic_load(s->live) >= s->connections_max) {
 		log_line(
 			s,
 			"connection refused: the proxy serves its most connections at once\n");
@@ -767,9 +768,9 @@ static void start(const struct proxy_server *s, net_socket fd)
 			    .client = fd,
 			    .upstream = NET_NO_SOCKET };
 	c->head_deadline = now_ms() + s->head_timeout_ms;
-	atomic_fetch_add(&active, 1);
+	atomic_fetch_add(s->live, 1);
 	if (!net_thread(serve, c)) {
-		atomic_fetch_sub(&active, 1);
+		atomic_fetch_sub(s->live, 1);
 		net_close(fd);
 		free(c);
 	}

@@ -7,6 +7,8 @@
 #ifndef PADDOCK_PROXY_SERVER_H
 #define PADDOCK_PROXY_SERVER_H
 
+#include <stdatomic.h>
+
 #include "proxy/netio.h"
 #include "proxy/proxy.h"
 
@@ -38,6 +40,9 @@ struct proxy_server {
 	/* A line for the caller's log, ending in a newline; NULL: none. */
 	void (*log)(void *ctx, const char *line);
 	void *ctx;
+	/* The connections being served, kept by the proxy: its owner may
+	 * free what the server points to once this is 0 after a stop. */
+	atomic_uint *live;
 	unsigned connections_max;
 	unsigned head_timeout_ms;
 	unsigned connect_timeout_ms;

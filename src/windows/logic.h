@@ -220,6 +220,15 @@ void win_netenv_free(char **env);
  * duplicates (the first kept) and sorted as above. Errors as above. */
 int win_netenv_online(const char *const *envp, char ***ret);
 
+/*
+ * The environment of a run in proxy mode: envp with the variables that
+ * point clients at paddock's proxy on 127.0.0.1:port (proxy_env(), one
+ * spelling of each, since Windows names are case-insensitive) replacing
+ * any of the caller's, a JAVA_TOOL_OPTIONS of the caller's kept after
+ * paddock's options. Sorted and freed as above; errors as above.
+ */
+int win_netenv_proxy(const char *const *envp, uint16_t port, char ***ret);
+
 /* The value of name in env, compared as Windows does, or NULL. */
 const char *win_netenv_get(const char *const *env, const char *name);
 

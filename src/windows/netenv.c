@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "proxy/proxy.h"
 #include "windows/logic.h"
 
 /* cmd.exe's list when PATHEXT is unset. */
@@ -297,6 +298,65 @@ int win_netenv_online(const char *const *envp, char ***ret)
 		e.items = calloc(1, sizeof(*e.items));
 		if (!e.items)
 			r = -ENOMEM;
+	}
+	if (r < 0) {
+		win_netenv_free(e.items);
+		return r;
+	}
+	qsort(e.items, e.len, sizeof(*e.items), compare_names);
+	*ret = e.items;
+	return 0;
+}
+
+/* Whether the caller's entry is one proxy mode sets. */
+static bool is_proxy_variable(const char *entry, size_t len,
+			      const struct proxy_env *vars, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (name_is(entry, len, vars[i].name))
+			return true;
+	}
+	return false;
+}
+
+int win_netenv_proxy(const char *const *envp, uint16_t port, char ***ret)
+{
+	struct proxy_env vars[PROXY_ENV_MAX];
+	size_t n = proxy_env("127.0.0.1", port, vars, PROXY_ENV_MAX);
+	const char *java = lookup(envp, "JAVA_TOOL_OPTIONS");
+	struct strv e = { 0 };
+	int r = n ? 0 : -EINVAL;
+
+	for (size_t i = 0; envp[i]; i++) {
+		if (name_len(envp[i]) == 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; envp[i] && r == 0; i++) {
+		size_t len = name_len(envp[i]);
+
+		if (!is_proxy_variable(envp[i], len, vars, n) &&
+		    !env_has(&e, envp[i], len))
+			r = strv_push_owned(&e, strdup(envp[i]));
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const char *name = vars[i].name;
+		bool merge = java && java[0] &&
+			     strcmp(name, "JAVA_TOOL_OPTIONS") == 0;
+
+		if (env_has(&e, name, strlen(name)))
+			continue; /* the other spelling of one already set */
+		r = strv_push_owned(
+			&e, join4(name, "=", vars[i].value, merge ? " " : ""));
+		if (r == 0 && merge) {
+			char *joined = join4(e.items[e.len - 1], java, "", "");
+
+			if (!joined) {
+				r = -ENOMEM;
+				break;
+			}
+			free(e.items[e.len - 1]);
+			e.items[e.len - 1] = joined;
+		}
 	}
 	if (r < 0) {
 		win_netenv_free(e.items);

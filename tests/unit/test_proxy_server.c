@@ -158,6 +158,7 @@ static void connect_and_ping(uint16_t proxy, const char *host, uint16_t port,
 int main(void)
 {
 	static volatile int stop;
+	static atomic_uint live;
 	struct proxy_rules rules;
 	struct proxy_map_entry map[1];
 	struct proxy_server server;
@@ -189,6 +190,7 @@ int main(void)
 		.stop_fd = NET_NO_SOCKET,
 		.stop = &stop,
 		.report = on_report,
+		.live = &live,
 		.connections_max = 16,
 		.head_timeout_ms = 2000,
 		.connect_timeout_ms = 2000,
@@ -248,6 +250,11 @@ int main(void)
 	net_lock_give(&report_lock);
 
 	stop = 1;
+	/* Every connection has ended: nothing holds the server any more. */
+	for (int i = 0; i < 40 && atomic_load(&live); i++)
+		net_sleep_ms(50);
+	CHECK(atomic_load(&live) == 0, "%u connection(s) still served",
+	      atomic_load(&live));
 	net_sleep_ms(300);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "ok", failures);
 	return failures ? 1 : 0;

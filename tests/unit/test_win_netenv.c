@@ -272,9 +272,72 @@ static void online_only_dedupes_and_sorts(void **state)
 	win_netenv_free(env);
 }
 
+static size_t count_named(char **env, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; env[i]; i++)
+		n += strncasecmp(env[i], name, strlen(name)) == 0 &&
+		     env[i][strlen(name)] == '=';
+	return n;
+}
+
+static void proxy_points_clients_at_the_port_once_each(void **state)
+{
+	static const char *const envp[] = { "http_proxy=http://corp:8080",
+					    "HTTPS_PROXY=http://corp:8080",
+					    "Path=C:\\bin",
+					    "java_tool_options=-Xmx1g",
+					    "npm_config_proxy=x",
+					    NULL };
+	char **env = NULL;
+	const char *const *e;
+
+	(void)state;
+	assert_int_equal(win_netenv_proxy(envp, 3130, &env), 0);
+	e = (const char *const *)env;
+	assert_string_equal(win_netenv_get(e, "http_proxy"),
+			    "http://127.0.0.1:3130");
+	assert_string_equal(win_netenv_get(e, "HTTPS_PROXY"),
+			    "http://127.0.0.1:3130");
+	assert_string_equal(win_netenv_get(e, "ALL_PROXY"),
+			    "socks5h://127.0.0.1:3130");
+	assert_string_equal(win_netenv_get(e, "NO_PROXY"),
+			    "localhost,127.0.0.1,::1");
+	assert_string_equal(win_netenv_get(e, "npm_config_proxy"),
+			    "http://127.0.0.1:3130");
+	assert_string_equal(win_netenv_get(e, "PIP_PROXY"),
+			    "http://127.0.0.1:3130");
+	assert_string_equal(win_netenv_get(e, "PATH"), "C:\\bin");
+	assert_string_equal(
+		win_netenv_get(e, "JAVA_TOOL_OPTIONS"),
+		"-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=3130 "
+		"-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=3130 "
+		"-Dhttp.nonProxyHosts=localhost|127.0.0.1 -Xmx1g");
+	/* One entry per name, whatever the spellings. */
+	assert_int_equal(count_named(env, "HTTP_PROXY"), 1);
+	assert_int_equal(count_named(env, "NO_PROXY"), 1);
+	assert_int_equal(count_named(env, "JAVA_TOOL_OPTIONS"), 1);
+	/* Sorted as Windows sorts a block: names folded to upper case. */
+	for (size_t i = 1; env[i]; i++) {
+		const char *a = env[i - 1], *b = env[i];
+
+		while (*a && *a != '=' &&
+		       toupper((unsigned char)*a) ==
+			       toupper((unsigned char)*b)) {
+			a++;
+			b++;
+		}
+		assert_true((*a == '=' ? 0 : toupper((unsigned char)*a)) <
+			    (*b == '=' ? 0 : toupper((unsigned char)*b)));
+	}
+	win_netenv_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(proxy_points_clients_at_the_port_once_each),
 		cmocka_unit_test(online_only_dedupes_and_sorts),
 		cmocka_unit_test(proxies_point_at_the_discard_port),
 		cmocka_unit_test(tools_get_their_offline_switches),

@@ -268,7 +268,7 @@ wine_sid() {
 
 @test "every executable carries the asInvoker manifest" {
 	for exe in paddock.exe paddock-setup.exe setupw-probe.exe \
-		test_proxy_server.exe; do
+		test_proxy_server.exe proxyw-probe.exe; do
 		strings "$(dirname "$PADDOCK_EXE")/$exe" |
 			grep -q 'requestedExecutionLevel level="asInvoker"'
 	done
@@ -410,6 +410,15 @@ wine_sid() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ok: 0 failure(s)"* ]]
+}
+
+@test "paddock.exe's proxy: the reserved port range, a refusal answered and reported" {
+	run "$WINE" "$(dirname "$PADDOCK_EXE")/proxyw-probe.exe" 'Z:'"$ws/report.jsonl"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ports: 3128 3129"* ]]
+	[[ "$output" == *"reply: HTTP/1.1 403 Forbidden"* ]]
+	grep -q '"protocol":"connect","host":"other.test","port":443,"reason":"not-allowed"' "$ws/report.jsonl"
 }
 
 @test "proxy mode is refused on Windows until the elevated mode carries it" {
