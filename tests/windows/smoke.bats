@@ -222,3 +222,92 @@ pd() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"not supported on Windows yet"* ]]
 }
+
+# --- paddock-runner.exe, driven through its pipe protocol ---------------
+#
+# Wine does not implement CreateProcessWithLogonW usefully, so
+# runner_client.exe (tests/windows/runner_client.c) plays paddock.exe's
+# part with the same channel code and starts the runner as the caller.
+# The runner's restricted token is refused under Wine (it keeps every
+# privilege), so these runs ask for no restricted token, which
+# paddock.exe asks only for --sandbox full-access; one test proves the
+# refusal.
+
+rc() {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	"$WINE" "$dir/runner_client.exe" "$dir/paddock-runner.exe" "$@"
+}
+
+CMD='C:\windows\system32\cmd.exe'
+
+@test "runner: a command's stdout, stderr and exit code come back as frames" {
+	run --separate-stderr rc -- "$CMD" /c "echo to-out& echo to-err 1>&2& exit 7"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"to-out"* ]]
+	[[ "$output" != *"to-err"* ]]
+	[[ "$stderr" == *"to-err"* ]]
+	run rc -- "$CMD" /c "exit 0"
+	[ "$status" -eq 0 ]
+}
+
+@test "runner: stdin frames reach the command, and stdin EOF ends its input" {
+	run bash -c "printf 'from-stdin\n' | \"$WINE\" \"$(dirname "$PADDOCK_EXE")/runner_client.exe\" \"$(dirname "$PADDOCK_EXE")/paddock-runner.exe\" --stdin -- '$CMD' /v:on /c \"set /p x=& echo got !x!\""
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"got from-stdin"* ]]
+	# Without --stdin the command reads NUL: set /p finds nothing.
+	run rc -- "$CMD" /v:on /c "set x=unset& set /p x=& echo got [!x!]"
+	[[ "$output" == *"got [unset]"* ]]
+}
+
+@test "runner: the request's timeout ends the tree and reports it (124)" {
+	start=$SECONDS
+	run rc --timeout 1000 -- "$CMD" /c "ping -n 63 127.0.0.1 >nul"
+	[ "$status" -eq 124 ]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+@test "runner: a terminate frame ends the tree before it finishes" {
+	start=$SECONDS
+	run rc --terminate 500 -- "$CMD" /c "ping -n 64 127.0.0.1 >nul& exit 3"
+	[ "$status" -ne 3 ]
+	[ "$status" -ne 124 ]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+@test "runner: a frame of an unknown version is refused and ends the command" {
+	start=$SECONDS
+	run rc --bad-frame --stdin -- "$CMD" /c "ping -n 65 127.0.0.1 >nul" </dev/null
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"runner error: stage 1,"* ]]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+@test "runner: the restricted token that keeps its privileges is refused, nothing runs" {
+	run rc --restricted -- "$CMD" /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"stage 2,"* ]]
+	[[ "$output" == *"kept a privilege"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "runner: a private desktop for the launch" {
+	run rc --desktop -- "$CMD" /c "echo on-its-desktop"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"on-its-desktop"* ]]
+}
+
+@test "runner: a client of the pipes that is not the runner is refused" {
+	run rc --impostor -- "$CMD" /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"other than the runner"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "runner: not found (127) and not executable (126) keep their codes" {
+	run -127 rc -- 'C:\windows\system32\no-such-program.exe'
+	[ "$status" -eq 127 ]
+	echo "not a program" >notexe.exe
+	run rc -- "Z:${PWD//\//\\}\\notexe.exe"
+	[ "$status" -eq 126 ]
+}
