@@ -37,6 +37,7 @@ struct paddock_policy {
 	struct strv allowed_sockets; /* as given */
 	enum paddock_network network;
 	enum paddock_isolation isolation;
+	enum paddock_windows_mode windows_mode;
 	bool tmp_writable;
 	bool nested_userns;
 	bool inherit_env;

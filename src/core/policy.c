@@ -50,6 +50,19 @@ int paddock_isolation_parse(const char *word, enum paddock_isolation *ret)
 	return 0;
 }
 
+int paddock_windows_mode_parse(const char *word, enum paddock_windows_mode *ret)
+{
+	if (strcmp(word, "auto") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_AUTO;
+	else if (strcmp(word, "elevated") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_ELEVATED;
+	else if (strcmp(word, "unelevated") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_UNELEVATED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int paddock_network_parse(const char *word, enum paddock_network *ret)
 {
 	if (strcmp(word, "off") == 0)
@@ -216,6 +229,17 @@ int paddock_policy_set_network(paddock_policy *p, enum paddock_network network)
 	if (network != PADDOCK_NETWORK_OFF && network != PADDOCK_NETWORK_ON)
 		return -EINVAL;
 	p->network = network;
+	return 0;
+}
+
+int paddock_policy_set_windows_mode(paddock_policy *p,
+				    enum paddock_windows_mode mode)
+{
+	if (mode != PADDOCK_WINDOWS_MODE_AUTO &&
+	    mode != PADDOCK_WINDOWS_MODE_ELEVATED &&
+	    mode != PADDOCK_WINDOWS_MODE_UNELEVATED)
+		return -EINVAL;
+	p->windows_mode = mode;
 	return 0;
 }
 
