@@ -171,10 +171,14 @@ enum win_elev_choice {
 	WIN_ELEV_REFUSE, /* elevated forced, and no valid setup: 125 */
 };
 
-/* The mode of a run: elevated when setup is valid, unless unelevated is
- * forced; never the unelevated mode when elevated was forced. */
+/*
+ * The mode of a run: elevated when setup is valid, unless unelevated is
+ * forced; never the unelevated mode when elevated was forced. Full access
+ * means the user's own rights, which a sandbox user does not have: auto
+ * then picks the unelevated mode, and forcing elevated is refused.
+ */
 enum win_elev_choice win_elev_choose(enum win_elev_request request,
-				     bool setup_valid);
+				     bool setup_valid, bool full_access);
 
 /* The hop that failed: the parent's CreateProcessWithLogonW, or the
  * runner's own launch (an error frame). */

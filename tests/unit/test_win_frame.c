@@ -400,17 +400,23 @@ static void encoder_refuses_what_decoder_would(void **state)
 static void mode_choice(void **state)
 {
 	(void)state;
-	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, true),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, true, false),
 			 WIN_ELEV_USE_ELEVATED);
-	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, false),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, false, false),
 			 WIN_ELEV_USE_UNELEVATED);
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, true),
+	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, true, false),
 			 WIN_ELEV_USE_ELEVATED);
 	/* forced, without setup: refused, never the weaker mode */
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, false),
+	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, false, false),
 			 WIN_ELEV_REFUSE);
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_UNELEVATED, true),
+	assert_int_equal(
+		win_elev_choose(WIN_ELEV_FORCE_UNELEVATED, true, false),
+		WIN_ELEV_USE_UNELEVATED);
+	/* full access is the user's own rights: not a sandbox user's */
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, true, true),
 			 WIN_ELEV_USE_UNELEVATED);
+	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, true, true),
+			 WIN_ELEV_REFUSE);
 }
 
 static void retry_only_once_and_only_for_1312(void **state)
