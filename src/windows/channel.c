@@ -449,15 +449,14 @@ static bool relay_frame(struct win_relay *r, const struct win_frame *f,
 	}
 }
 
-void win_relay_run(struct win_relay *r, struct win_relay_end *ret)
+bool win_relay_run(struct win_relay *r, bool until_ready,
+		   struct win_relay_end *ret)
 {
-	bool last = false;
-
-	*ret = (struct win_relay_end){ 0 };
-	while (!last) {
+	for (;;) {
 		struct paddock_error e = { 0 };
 		struct win_frame f;
 		uint8_t *body;
+		bool last;
 
 		if (win_channel_recv(r->ch, WIN_FRAME_TO_PARENT, &f, &body,
 				     &e) < 0) {
@@ -467,11 +466,15 @@ void win_relay_run(struct win_relay *r, struct win_relay_end *ret)
 				e.code == EPIPE
 					? "the runner ended without reporting the command's end"
 					: "refused a frame from the runner");
-			return;
+			return true;
 		}
 		last = relay_frame(r, &f, ret);
 		win_frame_clear(&f);
 		free(body);
+		if (last)
+			return true;
+		if (until_ready && ret->ready)
+			return false;
 	}
 }
 

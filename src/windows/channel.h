@@ -94,10 +94,15 @@ struct win_relay {
 	HANDLE stdin_thread;
 };
 
-/* Relay until the EXIT or ERROR frame, into *ret. A broken pipe or a
- * refused frame before it is an error end of stage PROTOCOL, with the
- * message saying so. */
-void win_relay_run(struct win_relay *r, struct win_relay_end *ret);
+/*
+ * Relay until the EXIT or ERROR frame, into *ret (zeroed by the caller
+ * before the first call), and return true; with until_ready, return false
+ * as soon as the READY frame came, to be called again later. A broken
+ * pipe or a refused frame before the end is an error end of stage
+ * PROTOCOL, with the message saying so.
+ */
+bool win_relay_run(struct win_relay *r, bool until_ready,
+		   struct win_relay_end *ret);
 /* Ask the runner to end the tree (a TERMINATE frame); any thread. */
 int win_relay_terminate(struct win_relay *r);
 /* Stop the stdin thread (it may block on a console or pipe read). */

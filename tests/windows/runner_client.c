@@ -234,7 +234,7 @@ static int drive(const struct options *o, struct win_channel *c)
 		.err = GetStdHandle(STD_ERROR_HANDLE),
 	};
 	struct terminator t = { &relay, o->terminate_ms };
-	struct win_relay_end end;
+	struct win_relay_end end = { 0 };
 
 	if (o->impostor)
 		impostor(c);
@@ -253,7 +253,7 @@ static int drive(const struct options *o, struct win_channel *c)
 	if (o->terminate_ms)
 		CloseHandle(
 			CreateThread(NULL, 0, terminate_later, &t, 0, NULL));
-	win_relay_run(&relay, &end);
+	win_relay_run(&relay, false, &end);
 	win_relay_finish(&relay);
 	WaitForSingleObject(pi.hProcess, 10000);
 	CloseHandle(pi.hProcess);

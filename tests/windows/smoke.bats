@@ -311,3 +311,33 @@ CMD='C:\windows\system32\cmd.exe'
 	run rc -- "Z:${PWD//\//\\}\\notexe.exe"
 	[ "$status" -eq 126 ]
 }
+
+# --- choosing the mode ------------------------------------------------------
+
+@test "--windows-mode=elevated without setup fails closed: 125, the reason and a hint, nothing run" {
+	run pd run --windows-mode=elevated -- cmd /c "echo ran> ran.txt"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not set up"* ]]
+	[[ "$output" == *"hint: run paddock setup"* ]]
+	[ ! -e ran.txt ]
+	# full access is never given to a sandbox user
+	run pd run --windows-mode=elevated -s full-access -- cmd /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"full access"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "without setup, auto picks the unelevated mode and says why at -v" {
+	run pd run -v -s full-access -- cmd /c "echo ran> ran.txt"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unelevated mode: "* ]]
+	[ -e ran.txt ]
+	run pd run -v --windows-mode=unelevated -s full-access -- cmd /c exit 3
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"unelevated mode: --windows-mode=unelevated"* ]]
+	run pd run -v --windows-mode=sideways -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"auto, elevated or unelevated"* ]]
+}
