@@ -148,16 +148,21 @@ static int make_token(struct runner *rn)
 static int make_desktop(struct runner *rn)
 {
 	SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa) };
-	wchar_t sddl[160], name[64];
+	wchar_t sddl[160], name[64], station[32] = L"winsta0";
 	int n;
 
+	/* The desktop lies on the runner's own window station, which is
+	 * winsta0 for an interactive logon and another in a service's or
+	 * an SSH server's session. */
+	GetUserObjectInformationW(GetProcessWindowStation(), UOI_NAME, station,
+				  sizeof(station) - sizeof(wchar_t), NULL);
 	swprintf(name, 64, L"paddock-%lu-%llx", GetCurrentProcessId(),
 		 (unsigned long long)GetTickCount64());
-	swprintf(rn->desktop_name, 96, L"winsta0\\%ls", name);
-	if (!(rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP)) {
-		wcscpy(rn->desktop_name, L"winsta0\\default");
+	swprintf(rn->desktop_name, 96, L"%ls\\%ls", station,
+		 rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP ? name
+							       : L"default");
+	if (!(rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP))
 		return 0;
-	}
 	n = swprintf(sddl, 160, L"D:P(A;;GA;;;%hs)", rn->logon_sid);
 	if (n < 0 || n >= 160 ||
 	    !ConvertStringSecurityDescriptorToSecurityDescriptorW(
