@@ -231,7 +231,7 @@ int win_channel_accept(struct win_channel *c, HANDLE process, DWORD pid,
 		       DWORD timeout_ms, struct paddock_error *err)
 {
 	OVERLAPPED ov[2] = { { 0 }, { 0 } };
-	bool done[2];
+	bool done[2] = { false, false };
 	DWORD native = start_connect(c->in, &ov[0], &done[0]);
 	int r = 0;
 
@@ -242,8 +242,14 @@ int win_channel_accept(struct win_channel *c, HANDLE process, DWORD pid,
 	if (r == 0)
 		r = wait_connects(c, ov, done, process, timeout_ms, err);
 	for (int i = 0; i < 2; i++) {
-		if (r < 0)
-			CancelIoEx(i ? c->out : c->in, &ov[i]);
+		HANDLE pipe = i ? c->out : c->in;
+		DWORD n;
+
+		/* A connect still pending writes into ov[i] when it ends:
+		 * cancel it and wait for it before ov goes away. */
+		if (r < 0 && ov[i].hEvent && !done[i] &&
+		    CancelIoEx(pipe, &ov[i]))
+			GetOverlappedResult(pipe, &ov[i], &n, TRUE);
 		if (ov[i].hEvent)
 			CloseHandle(ov[i].hEvent);
 	}
