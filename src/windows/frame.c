@@ -10,6 +10,19 @@
 
 #include "windows/frame.h"
 
+#ifdef _WIN32
+#include <windows.h>
+
+_Static_assert(WIN_ELEV_LOGON_SESSION_GONE == ERROR_NO_SUCH_LOGON_SESSION,
+	       "ERROR_NO_SUCH_LOGON_SESSION");
+_Static_assert(WIN_ELEV_LOGON_RIGHT_MISSING == ERROR_LOGON_TYPE_NOT_GRANTED,
+	       "ERROR_LOGON_TYPE_NOT_GRANTED");
+_Static_assert(ERROR_FILE_NOT_FOUND == 2, "ERROR_FILE_NOT_FOUND");
+_Static_assert(ERROR_BAD_EXE_FORMAT == 193, "ERROR_BAD_EXE_FORMAT");
+_Static_assert(ERROR_EXE_MACHINE_TYPE_MISMATCH == 216,
+	       "ERROR_EXE_MACHINE_TYPE_MISMATCH");
+#endif
+
 static uint32_t get_u32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -411,6 +424,21 @@ bool win_elev_should_retry(enum win_elev_hop hop, uint32_t stage,
 	if (hop == WIN_ELEV_HOP_LOGON)
 		return native == WIN_ELEV_LOGON_SESSION_GONE;
 	return stage == WIN_FRAME_STAGE_LOGON_SESSION;
+}
+
+enum win_frame_stage win_elev_launch_stage(uint32_t native)
+{
+	switch (native) {
+	case WIN_ELEV_LOGON_SESSION_GONE:
+		return WIN_FRAME_STAGE_LOGON_SESSION;
+	case 2: /* ERROR_FILE_NOT_FOUND */
+		return WIN_FRAME_STAGE_NOT_FOUND;
+	case 193: /* ERROR_BAD_EXE_FORMAT */
+	case 216: /* ERROR_EXE_MACHINE_TYPE_MISMATCH */
+		return WIN_FRAME_STAGE_EXECUTE;
+	default:
+		return WIN_FRAME_STAGE_LAUNCH;
+	}
 }
 
 int win_elev_error_status(enum win_frame_stage stage)

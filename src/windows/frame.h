@@ -196,6 +196,11 @@ enum win_elev_hop {
 bool win_elev_should_retry(enum win_elev_hop hop, uint32_t stage,
 			   uint32_t native, unsigned attempt);
 
+/* The stage a failed launch (CreateProcessAsUserW's native code) is
+ * reported as: 1312 its own (the parent retries), not found (127), not
+ * an executable (126), else the launch's failure (125). */
+enum win_frame_stage win_elev_launch_stage(uint32_t native);
+
 /* The exit status an error frame's stage means: 127 not found, 126
  * cannot execute, 125 for every failure of the runner itself. */
 int win_elev_error_status(enum win_frame_stage stage);

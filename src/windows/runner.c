@@ -251,22 +251,6 @@ static void close_child_std(struct runner *rn)
 	}
 }
 
-/* The stage a failed CreateProcessAsUserW is reported as. */
-static enum win_frame_stage launch_stage(DWORD native)
-{
-	switch (native) {
-	case WIN_ELEV_LOGON_SESSION_GONE:
-		return WIN_FRAME_STAGE_LOGON_SESSION;
-	case ERROR_FILE_NOT_FOUND:
-		return WIN_FRAME_STAGE_NOT_FOUND;
-	case ERROR_BAD_EXE_FORMAT:
-	case ERROR_EXE_MACHINE_TYPE_MISMATCH:
-		return WIN_FRAME_STAGE_EXECUTE;
-	default:
-		return WIN_FRAME_STAGE_LAUNCH;
-	}
-}
-
 static DWORD launch_prepare(const struct win_frame_spawn *s,
 			    struct win_launch *l)
 {
@@ -281,6 +265,7 @@ static DWORD launch_prepare(const struct win_frame_spawn *s,
 static int launch(struct runner *rn)
 {
 	struct win_launch l = { 0 };
+	struct win_frame ready = { .type = WIN_FRAME_READY };
 	PROCESS_INFORMATION pi;
 	DWORD native = launch_prepare(&rn->req.spawn, &l);
 
@@ -293,7 +278,7 @@ static int launch(struct runner *rn)
 		return report(rn, WIN_FRAME_STAGE_LOGON_SESSION, native,
 			      "the runner's logon session is gone");
 	if (native)
-		return report(rn, launch_stage(native), native,
+		return report(rn, win_elev_launch_stage(native), native,
 			      rn->req.spawn.application);
 	if (!AssignProcessToJobObject(rn->job, pi.hProcess)) {
 		native = GetLastError();
@@ -307,8 +292,7 @@ static int launch(struct runner *rn)
 	if (native)
 		return report(rn, WIN_FRAME_STAGE_JOB, native,
 			      "cannot start the command in its job object");
-	struct win_frame ready = { .type = WIN_FRAME_READY,
-				   .pid = pi.dwProcessId };
+	ready.pid = pi.dwProcessId;
 	win_channel_send(&rn->ch, WIN_FRAME_TO_PARENT, &ready, NULL);
 	return 0;
 }
@@ -419,6 +403,7 @@ static int relay(struct runner *rn)
 {
 	struct pump out = { rn, rn->stdout_r, WIN_FRAME_STDOUT };
 	struct pump err = { rn, rn->stderr_r, WIN_FRAME_STDERR };
+	struct win_frame f = { .type = WIN_FRAME_EXIT };
 	HANDLE pumps[2], input;
 	DWORD code = EXIT_RUNNER_FAILED;
 	bool timed_out;
@@ -444,8 +429,8 @@ static int relay(struct runner *rn)
 	if (!GetExitCodeProcess(rn->process, &code))
 		return report(rn, WIN_FRAME_STAGE_WAIT, GetLastError(),
 			      "cannot read the command's exit code");
-	struct win_frame f = { .type = WIN_FRAME_EXIT,
-			       .exit = { code, timed_out } };
+	f.exit.code = code;
+	f.exit.timed_out = timed_out;
 	win_channel_send(&rn->ch, WIN_FRAME_TO_PARENT, &f, NULL);
 	/* The input thread and the pumps may still block on their pipes;
 	 * ExitProcess ends them. */

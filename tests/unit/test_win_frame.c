@@ -435,6 +435,20 @@ static void retry_only_once_and_only_for_1312(void **state)
 					   WIN_FRAME_STAGE_LAUNCH, 1312, 0));
 }
 
+static void launch_failures_get_their_stage(void **state)
+{
+	(void)state;
+	assert_int_equal(win_elev_launch_stage(1312),
+			 WIN_FRAME_STAGE_LOGON_SESSION);
+	assert_int_equal(win_elev_launch_stage(2), WIN_FRAME_STAGE_NOT_FOUND);
+	assert_int_equal(win_elev_launch_stage(193), WIN_FRAME_STAGE_EXECUTE);
+	assert_int_equal(win_elev_launch_stage(216), WIN_FRAME_STAGE_EXECUTE);
+	/* access denied is not the command's failure: 125 */
+	assert_int_equal(win_elev_launch_stage(5), WIN_FRAME_STAGE_LAUNCH);
+	assert_int_equal(win_elev_error_status(win_elev_launch_stage(5)), 125);
+	assert_int_equal(win_elev_launch_stage(1385), WIN_FRAME_STAGE_LAUNCH);
+}
+
 static void error_statuses(void **state)
 {
 	(void)state;
@@ -484,6 +498,7 @@ int main(void)
 		cmocka_unit_test(encoder_refuses_what_decoder_would),
 		cmocka_unit_test(mode_choice),
 		cmocka_unit_test(retry_only_once_and_only_for_1312),
+		cmocka_unit_test(launch_failures_get_their_stage),
 		cmocka_unit_test(error_statuses),
 		cmocka_unit_test(pipe_names),
 	};
