@@ -267,6 +267,50 @@ CMD='C:\windows\system32\cmd.exe'
 	[ $((SECONDS - start)) -lt 20 ]
 }
 
+# No process of the tree may survive: the runner's job object kills it.
+# wineserver ends killed processes asynchronously; wait up to 10 s.
+no_survivor() {
+	local i
+	for i in $(seq 50); do
+		ps -eo stat=,args= | grep -v '^Z' | grep -q "ping.* -n $1 " ||
+			return 0
+		sleep 0.2
+	done
+	ps -eo stat=,args= | grep "ping.* -n $1 " >&2
+	return 1
+}
+
+@test "runner: the timeout kills the command's whole tree through the job" {
+	run rc --timeout 1500 -- "$CMD" /c "start /b ping -n 66 127.0.0.1 >nul & ping -n 67 127.0.0.1 >nul"
+	[ "$status" -eq 124 ]
+	no_survivor 6[67]
+}
+
+@test "runner: when its parent goes away, the runner ends the tree" {
+	rc -- "$CMD" /c "start /b ping -n 68 127.0.0.1 >nul & ping -n 69 127.0.0.1 >nul" &
+	local client=$!
+	local i
+	for i in $(seq 50); do
+		ps -eo args= | grep -q "ping.* -n 69 " && break
+		sleep 0.2
+	done
+	ps -eo args= | grep -q "ping.* -n 69 "
+	# The client is the runner's parent: its end breaks the pipes.
+	pkill -KILL -f "runner_client.exe.*-n 68" || kill -KILL "$client"
+	wait "$client" || true
+	no_survivor 6[89]
+}
+
+@test "runner: started by hand, without paddock's pipes, it refuses (125)" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	run "$WINE" "$dir/paddock-runner.exe"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"started by paddock.exe"* ]]
+	run "$WINE" "$dir/paddock-runner.exe" '\\.\pipe\other-in' '\\.\pipe\other-out'
+	[ "$status" -eq 125 ]
+}
+
 @test "runner: a terminate frame ends the tree before it finishes" {
 	start=$SECONDS
 	run rc --terminate 500 -- "$CMD" /c "ping -n 64 127.0.0.1 >nul& exit 3"
