@@ -379,6 +379,12 @@ void win_channel_close(struct win_channel *c)
 
 /* --- the parent's relay ---------------------------------------------- */
 
+/*
+ * Known shortcoming: with an interactive console as stdin, this thread
+ * reads what is typed while the command runs and hands it to the command,
+ * whether the command reads its stdin or not; the unelevated mode's
+ * command shares the console instead. docs/limitations.md lists it.
+ */
 static DWORD WINAPI relay_stdin(void *arg)
 {
 	struct win_relay *r = arg;

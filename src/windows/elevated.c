@@ -444,6 +444,12 @@ static const char *stage_message(enum win_frame_stage stage)
 	}
 }
 
+/*
+ * Known shortcoming: the timeout is the runner's to enforce; paddock.exe
+ * keeps no deadline of its own, so a runner that hangs without answering
+ * hangs paddock too (a terminate frame goes unread). It matters only if
+ * the runner itself is broken; docs/limitations.md lists it.
+ */
 int win_elevated_wait(struct win_elevated *el, struct paddock_result *ret)
 {
 	struct win_relay_end *end = &el->end;
