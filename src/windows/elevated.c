@@ -34,6 +34,9 @@
 /* How long the runner may take to start and connect: a first logon of a
  * sandbox user creates its profile, which takes seconds. */
 #define ACCEPT_MS 60000
+/* How long past the timeout the runner may take to report it before
+ * paddock ends the runner itself. */
+#define WATCHDOG_GRACE_MS 10000
 
 struct win_elevated {
 	const struct paddock_policy *policy;
@@ -47,6 +50,8 @@ struct win_elevated {
 	struct win_relay relay;
 	struct win_relay_end end;
 	HANDLE runner;
+	HANDLE watchdog; /* ends a runner that outlives the timeout */
+	volatile LONG runner_killed;
 	volatile LONG signal;
 	unsigned attempt;
 };
@@ -223,8 +228,11 @@ static int build_request(struct win_elevated *el, const struct win_launch *l,
 			 * does not reach the elevated mode. */
 			.flags = WIN_FRAME_SPAWN_DESKTOP |
 				 (stdin_open ? WIN_FRAME_SPAWN_STDIN : 0),
-			.timeout_ms = el->policy->timeout_ms > UINT32_MAX - 1
-					      ? UINT32_MAX - 1
+			/* Bounded so that the watchdog's wait, the
+			 * timeout plus its grace, stays finite. */
+			.timeout_ms = el->policy->timeout_ms >
+						      UINT32_MAX - 2 * WATCHDOG_GRACE_MS
+					      ? UINT32_MAX - 2 * WATCHDOG_GRACE_MS
 					      : (uint32_t)el->policy->timeout_ms,
 			.application = el->strings[0],
 			.command_line = el->strings[1],
@@ -338,10 +346,33 @@ static void close_attempt(struct win_elevated *el)
 		/* A runner that connected to someone else's pipe, or never
 		 * answered, must not go on as the sandbox user. */
 		TerminateProcess(el->runner, 125);
+		if (el->watchdog) {
+			WaitForSingleObject(el->watchdog, INFINITE);
+			CloseHandle(el->watchdog);
+			el->watchdog = NULL;
+		}
 		CloseHandle(el->runner);
 		el->runner = NULL;
 	}
 	win_channel_close(&el->ch);
+}
+
+/*
+ * The timeout is the runner's to enforce; this only covers a runner that
+ * does not: past the timeout and a grace period, the runner is ended,
+ * which closes its job and so kills the tree, and breaks the pipe, which
+ * ends the relay.
+ */
+static DWORD WINAPI watch_runner(void *arg)
+{
+	struct win_elevated *el = arg;
+	DWORD ms = el->request.spawn.timeout_ms + WATCHDOG_GRACE_MS;
+
+	if (WaitForSingleObject(el->runner, ms) == WAIT_TIMEOUT) {
+		InterlockedExchange(&el->runner_killed, 1);
+		TerminateProcess(el->runner, 124);
+	}
+	return 0;
 }
 
 static bool should_retry(struct win_elevated *el, int r, DWORD logon_native)
@@ -416,6 +447,8 @@ int win_elevated_start(const struct paddock_policy *policy,
 			      "the command cannot be put in a spawn request");
 	if (r == 0)
 		r = start(el, info, err);
+	if (r == 0 && el->request.spawn.timeout_ms)
+		el->watchdog = CreateThread(NULL, 0, watch_runner, el, 0, NULL);
 	if (r < 0) {
 		elevated_free(el);
 		return r;
@@ -444,12 +477,6 @@ static const char *stage_message(enum win_frame_stage stage)
 	}
 }
 
-/*
- * Known shortcoming: the timeout is the runner's to enforce; paddock.exe
- * keeps no deadline of its own, so a runner that hangs without answering
- * hangs paddock too (a terminate frame goes unread). It matters only if
- * the runner itself is broken; docs/limitations.md lists it.
- */
 int win_elevated_wait(struct win_elevated *el, struct paddock_result *ret)
 {
 	struct win_relay_end *end = &el->end;
@@ -465,6 +492,9 @@ int win_elevated_wait(struct win_elevated *el, struct paddock_result *ret)
 								      : ENOEXEC;
 		error_set(&ret->error, PADDOCK_STEP_SPAWN, ret->status,
 			  end->message, NULL);
+	} else if (end->is_error &&
+		   InterlockedCompareExchange(&el->runner_killed, 0, 0)) {
+		ret->outcome = PADDOCK_TIMED_OUT;
 	} else if (end->is_error) {
 		ret->outcome = PADDOCK_FAILED;
 		win_err_set(&ret->error, PADDOCK_STEP_RUNNER, end->native,
