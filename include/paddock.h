@@ -113,6 +113,18 @@ enum paddock_isolation {
 	PADDOCK_ISOLATION_LANDLOCK,
 };
 
+/* Which of Windows's two modes runs the command (docs/windows.md). Other
+ * platforms refuse every value but AUTO. */
+enum paddock_windows_mode {
+	/* The elevated mode (sandbox users, firewall) when `paddock setup`
+	 * was run and is intact, else the unelevated one. */
+	PADDOCK_WINDOWS_MODE_AUTO,
+	/* The elevated mode, or no run at all when it is not set up. */
+	PADDOCK_WINDOWS_MODE_ELEVATED,
+	/* A write-restricted token as the caller; advisory network off. */
+	PADDOCK_WINDOWS_MODE_UNELEVATED,
+};
+
 /* The step that failed; paddock_step_name() gives a readable name. */
 enum paddock_step {
 	PADDOCK_STEP_NONE,
@@ -199,6 +211,9 @@ PADDOCK_API int paddock_isolation_parse(const char *word,
 					enum paddock_isolation *ret);
 PADDOCK_API int paddock_network_parse(const char *word,
 				      enum paddock_network *ret);
+/* "auto", "elevated", "unelevated". */
+PADDOCK_API int paddock_windows_mode_parse(const char *word,
+					   enum paddock_windows_mode *ret);
 
 /* Parse a timeout in seconds, such as "10" or "2.5", into milliseconds.
  * -EINVAL unless it is a positive number of at most a year. */
@@ -242,6 +257,10 @@ PADDOCK_API int paddock_policy_set_network(paddock_policy *policy,
 					   enum paddock_network network);
 PADDOCK_API int paddock_policy_set_isolation(paddock_policy *policy,
 					     enum paddock_isolation isolation);
+/* Windows: which mode runs the command (default auto). Elsewhere any
+ * value but auto makes paddock_spawn() fail (PADDOCK_STEP_UNSUPPORTED). */
+PADDOCK_API int paddock_policy_set_windows_mode(paddock_policy *policy,
+						enum paddock_windows_mode mode);
 /* Whether /tmp and $TMPDIR are writable roots (default true). */
 PADDOCK_API int paddock_policy_set_tmp_writable(paddock_policy *policy,
 						bool writable);

@@ -139,6 +139,19 @@ static void print_hint(const struct paddock_error *err, int code)
 			fputs("hint: choose a working directory you can enter with -C\n",
 			      stderr);
 		break;
+	case PADDOCK_STEP_SETUP:
+		if (err->message && strstr(err->message, "full access"))
+			fputs("hint: drop --windows-mode=elevated, or choose --sandbox workspace-write or read-only\n",
+			      stderr);
+		else
+			fputs("hint: run paddock setup (it asks for administrator rights once), or choose --windows-mode=unelevated\n",
+			      stderr);
+		break;
+	case PADDOCK_STEP_RUNNER:
+		if (err->native == 1385) /* ERROR_LOGON_TYPE_NOT_GRANTED */
+			fputs("hint: a policy took the sandbox users' right to log on locally; an administrator can give it back (secpol.msc, User Rights Assignment, \"Allow log on locally\"), or choose --windows-mode=unelevated\n",
+			      stderr);
+		break;
 	case PADDOCK_STEP_PLACEHOLDER:
 		if (code == EBUSY)
 			fputs("hint: another process holds a lock on this directory; retry when it is done\n",

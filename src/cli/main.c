@@ -27,6 +27,7 @@ static const char usage[] =
 	"      --no-tmp          do not make /tmp and $TMPDIR writable\n"
 	"      --isolation MODE  auto | namespaces | landlock   (default: auto)\n"
 	"      --allow-userns    let the command create user namespaces (nested sandboxes)\n"
+	"      --windows-mode MODE  auto | elevated | unelevated   (Windows only; default: auto)\n"
 	"  -t, --timeout SECS    kill the whole tree after SECS seconds\n"
 	"  -p, --profile FILE    read options from a profile file\n"
 	"  -v, --verbose         say what is enforced (twice: more)\n"

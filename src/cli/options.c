@@ -24,6 +24,7 @@ enum {
 	OPT_DENY_DOMAIN,
 	OPT_PROXY_REPORT,
 	OPT_PROXY_RESOLVE,
+	OPT_WINDOWS_MODE,
 };
 
 static const struct option options[] = {
@@ -43,6 +44,7 @@ static const struct option options[] = {
 	{ "proxy-resolve", required_argument, NULL, OPT_PROXY_RESOLVE },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "windows-mode", required_argument, NULL, OPT_WINDOWS_MODE },
 	{ "profile", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -64,6 +66,7 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 	enum paddock_mode mode;
 	enum paddock_network net;
 	enum paddock_isolation iso;
+	enum paddock_windows_mode wmode;
 	unsigned long ms;
 	int r = 0;
 
@@ -119,6 +122,11 @@ static int apply_option(paddock_policy *policy, int opt, const char *arg,
 			return bad_value("--isolation", arg,
 					 "auto, namespaces or landlock");
 		return paddock_policy_set_isolation(policy, iso);
+	case OPT_WINDOWS_MODE:
+		if (paddock_windows_mode_parse(arg, &wmode) < 0)
+			return bad_value("--windows-mode", arg,
+					 "auto, elevated or unelevated");
+		return paddock_policy_set_windows_mode(policy, wmode);
 	case OPT_ALLOW_USERNS:
 		return paddock_policy_set_nested_userns(policy, true);
 	case OPT_NO_TMP:

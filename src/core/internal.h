@@ -41,6 +41,7 @@ struct paddock_policy {
 	struct strv proxy_resolve; /* "name=address", checked */
 	int proxy_report_fd; /* -1: none */
 	enum paddock_isolation isolation;
+	enum paddock_windows_mode windows_mode;
 	bool tmp_writable;
 	bool nested_userns;
 	bool inherit_env;

@@ -51,6 +51,19 @@ int paddock_isolation_parse(const char *word, enum paddock_isolation *ret)
 	return 0;
 }
 
+int paddock_windows_mode_parse(const char *word, enum paddock_windows_mode *ret)
+{
+	if (strcmp(word, "auto") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_AUTO;
+	else if (strcmp(word, "elevated") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_ELEVATED;
+	else if (strcmp(word, "unelevated") == 0)
+		*ret = PADDOCK_WINDOWS_MODE_UNELEVATED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int paddock_network_parse(const char *word, enum paddock_network *ret)
 {
 	if (strcmp(word, "off") == 0)
@@ -298,6 +311,17 @@ int paddock_policy_proxy_resolve(paddock_policy *p, const char *mapping,
 		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, mapping,
 				 "ADDRESS must be an IPv4 or IPv6 address");
 	return strv_push(&p->proxy_resolve, mapping);
+}
+
+int paddock_policy_set_windows_mode(paddock_policy *p,
+				    enum paddock_windows_mode mode)
+{
+	if (mode != PADDOCK_WINDOWS_MODE_AUTO &&
+	    mode != PADDOCK_WINDOWS_MODE_ELEVATED &&
+	    mode != PADDOCK_WINDOWS_MODE_UNELEVATED)
+		return -EINVAL;
+	p->windows_mode = mode;
+	return 0;
 }
 
 int paddock_policy_set_isolation(paddock_policy *p,

@@ -376,9 +376,15 @@ int paddock_session_open(const paddock_policy *policy, const char *socket_path,
 			 paddock_session **ret, struct paddock_error *err)
 {
 	struct session_launch how = { .policy = policy, .listen_fd = -1 };
-	paddock_session *s = calloc(1, sizeof(*s));
+	paddock_session *s;
 	int r = -ENOMEM;
 
+	if (policy->windows_mode != PADDOCK_WINDOWS_MODE_AUTO)
+		return error_set(
+			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,
+			"--windows-mode",
+			"the elevated and unelevated modes are Windows's; on Linux only auto applies");
+	s = calloc(1, sizeof(*s));
 	if (!s || !(s->c = calloc(1, sizeof(*s->c))))
 		goto fail;
 	s->c->report_fd = -1;

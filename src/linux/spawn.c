@@ -891,6 +891,11 @@ int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 	if (!argv || !argv[0] || !argv[0][0])
 		return error_set(err, PADDOCK_STEP_POLICY, EINVAL, NULL,
 				 "no command to run");
+	if (policy->windows_mode != PADDOCK_WINDOWS_MODE_AUTO)
+		return error_set(
+			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,
+			"--windows-mode",
+			"the elevated and unelevated modes are Windows's; on Linux only auto applies");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;

@@ -325,6 +325,87 @@ int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
 	return 0;
 }
 
+int win_acl_plan_add_group(struct win_acl_plan *plan, const char *group_sid)
+{
+	struct builder b = { .plan = *plan, .cap = plan->len };
+	struct win_sid sid;
+	size_t n = plan->len;
+	int r = 0;
+
+	if (win_sid_parse(group_sid, &sid) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct win_acl_entry e = b.plan.entries[i];
+
+		if (e.kind != WIN_ACL_ALLOW ||
+		    strcmp(e.path, WIN_ACL_NUL_DEVICE) == 0)
+			continue;
+		r = add(&b, e.path, NULL, group_sid, WIN_ACL_ALLOW, e.mask,
+			e.inherit, false);
+	}
+	/* On failure the entries added so far stay: the plan is valid, and
+	 * freed by its owner either way. */
+	*plan = b.plan;
+	return r;
+}
+
+/* The directory above a canonical path, or NULL at a volume root. */
+static char *parent_dir(const char *path)
+{
+	char *up, *sep;
+
+	if (win_path_is_volume_root(path))
+		return NULL;
+	up = strdup(path);
+	if (!up)
+		return NULL;
+	sep = strrchr(up, '\\');
+	if (!sep) {
+		free(up);
+		return NULL;
+	}
+	/* "C:\dir" -> "C:\"; "\\server\share\dir" -> "\\server\share" */
+	if (sep == up + 2 && up[1] == ':')
+		sep[1] = '\0';
+	else
+		*sep = '\0';
+	return up;
+}
+
+#define TRAVERSE_MASK (WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_EXECUTE)
+
+int win_acl_plan_traverse(const char *cwd, const char *group_sid,
+			  struct win_acl_plan *ret)
+{
+	struct builder b = { 0 };
+	struct win_sid sid;
+	char *dir, *up;
+	int r;
+
+	if (win_sid_parse(group_sid, &sid) < 0 || !is_canonical(cwd) ||
+	    win_path_is_volume_root(cwd))
+		return -EINVAL;
+	r = add(&b, cwd, NULL, group_sid, WIN_ACL_ALLOW, TRAVERSE_MASK,
+		INHERIT_ALL, false);
+	dir = strdup(cwd);
+	if (!dir)
+		r = -ENOMEM;
+	while (r == 0 && (up = parent_dir(dir))) {
+		free(dir);
+		dir = up;
+		if (!win_path_is_volume_root(dir))
+			r = add(&b, dir, NULL, group_sid, WIN_ACL_ALLOW,
+				TRAVERSE_MASK, 0, false);
+	}
+	free(dir);
+	if (r < 0) {
+		win_acl_plan_free(&b.plan);
+		return r;
+	}
+	*ret = b.plan;
+	return 0;
+}
+
 static bool sid_equal(const char *a, const char *b)
 {
 	struct win_sid x, y;

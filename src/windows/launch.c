@@ -153,7 +153,7 @@ static int command_line(const char *program, const char *const *argv,
 }
 
 /* A Unicode environment block: each entry and its NUL, then a NUL. */
-static int env_block(char **env, wchar_t **ret)
+int win_launch_env_block(char **env, wchar_t **ret)
 {
 	size_t len = 1, at = 0;
 	wchar_t *block;
@@ -239,7 +239,7 @@ int win_launch_prepare(const struct paddock_policy *policy,
 		goto out;
 	}
 	r = prepare_line(l.program, argv, &l, err);
-	if (r == 0 && env_block(env, &l.env) < 0)
+	if (r == 0 && win_launch_env_block(env, &l.env) < 0)
 		r = error_set(err, PADDOCK_STEP_SPAWN, EINVAL, NULL,
 			      "an environment variable is not valid UTF-8");
 	if (r == 0)
@@ -328,16 +328,20 @@ static DWORD make_attributes(HANDLE *list, size_t n,
 
 static DWORD create(const struct win_launch *l, HANDLE token, HANDLE std[3],
 		    size_t n_std, LPPROC_THREAD_ATTRIBUTE_LIST attrs,
+		    const wchar_t *desktop, DWORD extra_flags,
 		    PROCESS_INFORMATION *ret)
 {
-	wchar_t desktop[] = L"winsta0\\default";
+	wchar_t name[128];
 	DWORD flags = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT |
-		      EXTENDED_STARTUPINFO_PRESENT;
+		      EXTENDED_STARTUPINFO_PRESENT | extra_flags;
 	STARTUPINFOEXW si = { 0 };
 	BOOL ok;
 
+	if (wcslen(desktop) >= sizeof(name) / sizeof(name[0]))
+		return ERROR_INVALID_PARAMETER;
+	wcscpy(name, desktop);
 	si.StartupInfo.cb = sizeof(si);
-	si.StartupInfo.lpDesktop = desktop;
+	si.StartupInfo.lpDesktop = name;
 	si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
 	si.StartupInfo.hStdInput = std[0];
 	si.StartupInfo.hStdOutput = std[1];
@@ -354,16 +358,16 @@ static DWORD create(const struct win_launch *l, HANDLE token, HANDLE std[3],
 	return ok ? 0 : GetLastError();
 }
 
-DWORD win_launch_start(const struct win_launch *l, HANDLE token,
-		       PROCESS_INFORMATION *ret)
+/* Create with exactly the inheritable handles of std that are set. */
+static DWORD create_listed(const struct win_launch *l, HANDLE token,
+			   HANDLE std[3], const wchar_t *desktop,
+			   DWORD extra_flags, PROCESS_INFORMATION *ret)
 {
 	LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
-	HANDLE std[3], list[3];
-	size_t n_std = 0, n = 0;
-	DWORD native = duplicate_std(std, &n_std);
+	HANDLE list[3];
+	size_t n = 0;
+	DWORD native = 0;
 
-	if (native)
-		return native;
 	for (size_t i = 0; i < 3; i++) {
 		if (std[i])
 			list[n++] = std[i];
@@ -371,11 +375,34 @@ DWORD win_launch_start(const struct win_launch *l, HANDLE token,
 	if (n)
 		native = make_attributes(list, n, &attrs);
 	if (!native)
-		native = create(l, token, std, n, attrs, ret);
+		native = create(l, token, std, n, attrs, desktop, extra_flags,
+				ret);
 	if (attrs) {
 		DeleteProcThreadAttributeList(attrs);
 		free(attrs);
 	}
+	return native;
+}
+
+DWORD win_launch_start_with(const struct win_launch *l, HANDLE token,
+			    HANDLE std[3], const wchar_t *desktop,
+			    PROCESS_INFORMATION *ret)
+{
+	/* The runner has no console of its own; without CREATE_NO_WINDOW a
+	 * console program would get a new console window. */
+	return create_listed(l, token, std, desktop, CREATE_NO_WINDOW, ret);
+}
+
+DWORD win_launch_start(const struct win_launch *l, HANDLE token,
+		       PROCESS_INFORMATION *ret)
+{
+	HANDLE std[3];
+	size_t n_std = 0;
+	DWORD native = duplicate_std(std, &n_std);
+
+	if (native)
+		return native;
+	native = create_listed(l, token, std, L"winsta0\\default", 0, ret);
 	for (size_t i = 0; i < 3; i++) {
 		if (std[i])
 			CloseHandle(std[i]);

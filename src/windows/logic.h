@@ -324,6 +324,31 @@ int win_acl_plan_build(const struct win_acl_root *roots, size_t n_roots,
 		       struct win_acl_plan *ret);
 void win_acl_plan_free(struct win_acl_plan *plan);
 
+/*
+ * The elevated mode's additions (docs/windows.md). There the command runs
+ * as a sandbox user, whose own access is checked as well as the
+ * restricting SIDs': each allow entry of plan for a capability SID on a
+ * writable root gets a twin for group_sid (the sandbox group), the null
+ * device excepted (Everyone may write it). The deny entries stay the
+ * capability SIDs' alone: the restricted check already fails there, and a
+ * deny for the group would outlast the run and refuse a later full-access
+ * run. group_sid must outlive the plan. -EINVAL for a SID that does not
+ * parse; -ENOMEM.
+ */
+int win_acl_plan_add_group(struct win_acl_plan *plan, const char *group_sid);
+
+/*
+ * Read and traverse for group_sid on the working directory cwd
+ * (canonical) and every directory above it below the volume root:
+ * PowerShell reads each component of its working directory, and a sandbox
+ * user may not read the real user's profile until the background read
+ * grants are done. cwd's entry is inherited by its tree (the command
+ * reads its workspace), the others apply to the directory alone. -EINVAL
+ * for a path that is not canonical or a SID that does not parse; -ENOMEM.
+ */
+int win_acl_plan_traverse(const char *cwd, const char *group_sid,
+			  struct win_acl_plan *ret);
+
 /* An entry of a DACL as the Win32 layer read it. */
 struct win_acl_ace {
 	enum win_acl_kind kind;

@@ -46,7 +46,7 @@ static int token_info(HANDLE token, TOKEN_INFORMATION_CLASS cls, void **ret,
 	return 0;
 }
 
-static int logon_sid(HANDLE self, char **ret, struct paddock_error *err)
+int win_rtoken_logon_sid(HANDLE self, char **ret, struct paddock_error *err)
 {
 	TOKEN_GROUPS *groups;
 	DWORD native;
@@ -285,7 +285,7 @@ int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
 				      TOKEN_ADJUST_DEFAULT,
 			      &self))
 		return fail(err, GetLastError(), "cannot open paddock's token");
-	r = logon_sid(self, &logon, err);
+	r = win_rtoken_logon_sid(self, &logon, err);
 	if (r == 0 && win_token_restricting_sids(
 			      &win_token_unelevated, capability_sids, n, logon,
 			      restricting, MAX_SIDS, &n_restricting) < 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "windows/elevated.h"
 #include "windows/sandbox.h"
 
 /* The store's key of the workspace's capability SID. */
@@ -147,13 +148,29 @@ static void say_what_is_enforced(const struct paddock_policy *policy,
 			"protected git directory %s (named by %s)",
 			res->git_dirs[i].path, res->git_dirs[i].pointer);
 	log_msg(policy, PADDOCK_LOG_INFO,
-		"unelevated mode: a write-restricted token confines writes to %s",
+		"%s: a write-restricted token confines writes to %s",
+		sb->setup ? "elevated mode" : "unelevated mode",
 		policy->mode == PADDOCK_MODE_READ_ONLY
 			? "nothing (read-only)"
 			: "the writable roots, minus the protected names");
 }
 
-/* The token, the ACL entries, the audit: everything but full access. */
+/* The elevated mode keeps the capability SIDs for the runner's request;
+ * the token is the runner's to build, from its own. */
+static int keep_sids(struct win_sandbox *sb, const struct sids *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		sb->caps[i] = strdup(s->list[i]);
+		if (!sb->caps[i])
+			return -ENOMEM;
+		sb->n_caps++;
+	}
+	return 0;
+}
+
+/* The token, the ACL entries, the audit: everything but full access. In
+ * the elevated mode the sandbox group gets the roots' grants too, and
+ * read on the working directory's components. */
 static int confine(const struct paddock_policy *policy,
 		   const struct win_resolved *res, struct win_sandbox *sb,
 		   struct paddock_error *err)
@@ -166,11 +183,20 @@ static int confine(const struct paddock_policy *policy,
 	if (r < 0)
 		return r;
 	r = build_plan(res, &s, &plan, err);
-	if (r == 0)
+	if (r == 0 && sb->setup)
+		r = win_acl_plan_add_group(&plan, sb->group_sid);
+	if (r == 0 && sb->setup)
+		r = keep_sids(sb, &s);
+	else if (r == 0)
 		r = win_rtoken_build(s.list, s.n, &sb->token, &logon, err);
 	if (r == 0)
 		r = win_aclw_apply(policy, &plan, sb, err);
+	if (r == 0 && sb->setup)
+		win_elevated_grant_cwd(policy, sb->setup, sb->group_sid,
+				       res->workspace);
 	if (r == 0) {
+		/* The elevated mode's logon SID is the runner's, unknown
+		 * here: the audit then checks Everyone alone. */
 		win_audit_run(policy, res, logon, s.list, s.n);
 		say_what_is_enforced(policy, res, sb);
 	}
@@ -180,8 +206,20 @@ static int confine(const struct paddock_policy *policy,
 	return r;
 }
 
+static void say_network(const struct paddock_policy *policy,
+			const struct win_sandbox *sb)
+{
+	if (sb->setup)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"network off: the command runs as the offline sandbox user, whose every outbound packet the firewall rule of 'paddock setup' blocks");
+	else
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"network off is ADVISORY in the unelevated mode: proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode ('paddock setup') blocks it");
+}
+
 int win_sandbox_prepare(const struct paddock_policy *policy,
 			const struct win_resolved *res,
+			const struct win_setup_info *setup,
 			struct win_sandbox **ret, struct paddock_error *err)
 {
 	struct win_sandbox *sb = calloc(1, sizeof(*sb));
@@ -189,13 +227,18 @@ int win_sandbox_prepare(const struct paddock_policy *policy,
 
 	if (!sb)
 		return -ENOMEM;
-	r = win_home_dir(&sb->home, err);
+	sb->setup = setup;
+	r = setup ? win_str_utf8(setup->group_sid, &sb->group_sid) : 0;
+	if (r < 0)
+		r = error_set(err, PADDOCK_STEP_SETUP, -r, NULL,
+			      "the sandbox group's SID is not valid");
+	if (r == 0)
+		r = win_home_dir(&sb->home, err);
 	if (r == 0)
 		r = check_home(res, sb->home, err);
 	if (r == 0 && policy->network == PADDOCK_NETWORK_OFF) {
 		r = win_home_stubs(sb->home, &sb->stub_dir, err);
-		log_msg(policy, PADDOCK_LOG_INFO,
-			"network off is ADVISORY in the unelevated mode: proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it");
+		say_network(policy, sb);
 	}
 	if (r == 0 && policy->mode == PADDOCK_MODE_FULL_ACCESS)
 		log_msg(policy, PADDOCK_LOG_INFO,
@@ -216,6 +259,9 @@ void win_sandbox_finish(const struct paddock_policy *policy,
 	if (!sb)
 		return;
 	win_aclw_release(policy, sb);
+	for (size_t i = 0; i < sb->n_caps; i++)
+		free(sb->caps[i]);
+	free(sb->group_sid);
 	if (sb->token)
 		CloseHandle(sb->token);
 	free(sb->stub_dir);

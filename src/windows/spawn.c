@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "windows/elevated.h"
 #include "windows/sandbox.h"
 
 struct paddock_child {
@@ -29,6 +30,9 @@ struct paddock_child {
 	bool exec_failed; /* the program could not be run; nothing ran */
 	struct paddock_error error; /* why, when exec_failed */
 	struct win_sandbox *sandbox; /* undone after the run */
+	struct win_setup_info setup; /* the elevated mode's */
+	bool elevated;
+	struct win_elevated *runner; /* the elevated mode's launch */
 };
 
 /*
@@ -167,6 +171,7 @@ static int start(struct paddock_child *child, const struct win_launch *l,
 
 static void child_free(struct paddock_child *child)
 {
+	win_elevated_free(child->runner);
 	if (child->job)
 		CloseHandle(child->job);
 	if (child->process)
@@ -200,6 +205,14 @@ static int launch(struct paddock_child *child, const char *const *argv,
 	if (r < 0) {
 		child->exec_failed = not_found;
 		return not_found ? 0 : r;
+	}
+	if (child->elevated) {
+		r = win_elevated_start(
+			child->policy, &child->setup, &l,
+			(const char *const *)child->sandbox->caps,
+			child->sandbox->n_caps, &child->runner, e);
+		win_launch_free(&l);
+		return r;
 	}
 	/* Under the restricted token, check before the launch too: a
 	 * working directory the token cannot enter may not fail
@@ -282,7 +295,11 @@ int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 		return -ENOMEM;
 	}
 	child->policy = policy;
-	r = win_sandbox_prepare(policy, &res, &child->sandbox, &e);
+	r = win_elevated_choose(policy, &child->setup, &child->elevated, &e);
+	if (r == 0)
+		r = win_sandbox_prepare(policy, &res,
+					child->elevated ? &child->setup : NULL,
+					&child->sandbox, &e);
 	if (r == 0)
 		r = launch(child, argv, &res, &e);
 	win_resolve_free(&res);
@@ -311,6 +328,10 @@ int paddock_child_signal(const paddock_child *child, int sig)
 		if (c != child)
 			continue;
 		r = 0;
+		if (sig != 0 && c->runner) {
+			r = win_elevated_signal(c->runner, sig);
+			break;
+		}
 		if (sig == 0 || !c->job)
 			break;
 		InterlockedCompareExchange(&c->signal, sig, 0);
@@ -410,7 +431,9 @@ int paddock_child_wait(paddock_child *child, struct paddock_result *ret)
 	bool timed_out = false;
 	int r = 0;
 
-	if (child->exec_failed) {
+	if (child->runner) {
+		r = win_elevated_wait(child->runner, ret);
+	} else if (child->exec_failed) {
 		*ret = (struct paddock_result){
 			.outcome = PADDOCK_EXEC_FAILED,
 			.status = child->error.code,

@@ -131,6 +131,9 @@ int win_capsid_get(const char *home, const char *key, char **ret,
 int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
 		     char **ret_logon_sid, struct paddock_error *err);
 
+/* The logon SID of token, "S-1-5-5-X-Y", LocalFree'd by the caller. */
+int win_rtoken_logon_sid(HANDLE token, char **ret, struct paddock_error *err);
+
 /* -EPERM unless token holds only the kept privileges of the table. */
 int win_rtoken_check_privileges(HANDLE token, struct paddock_error *err);
 
@@ -199,5 +202,14 @@ void win_execw_check(const struct win_launch *l, HANDLE token,
  * the standard handles inherited. Returns 0 or the native error code. */
 DWORD win_launch_start(const struct win_launch *l, HANDLE token,
 		       PROCESS_INFORMATION *ret);
+/* The same with std[3] (inheritable handles, or NULL) as the standard
+ * handles, on desktop ("winsta0\NAME"), without a console window: the
+ * runner's launch. */
+DWORD win_launch_start_with(const struct win_launch *l, HANDLE token,
+			    HANDLE std[3], const wchar_t *desktop,
+			    PROCESS_INFORMATION *ret);
+/* A Unicode environment block from "NAME=value" strings; -EINVAL for one
+ * that is not valid UTF-8. */
+int win_launch_env_block(char **env, wchar_t **ret);
 
 #endif

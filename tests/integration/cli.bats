@@ -101,6 +101,21 @@ assert_paddock_failed() {
 	[[ "$stderr" == *--bogus* ]]
 }
 
+@test "--windows-mode is Windows's: refused here with 125, auto accepted" {
+	require_sandbox
+	run --separate-stderr paddock_run --windows-mode=elevated -- touch marker
+	assert_paddock_failed
+	[[ "$stderr" == *"on Linux only auto applies"* ]] || fail "$stderr"
+	run --separate-stderr paddock_run --windows-mode=unelevated -- touch marker
+	assert_paddock_failed
+	run --separate-stderr paddock_run --windows-mode=sideways -- touch marker
+	assert_paddock_failed
+	[[ "$stderr" == *"auto, elevated or unelevated"* ]] || fail "$stderr"
+	run paddock_run --windows-mode=auto -- touch marker
+	assert_status 0
+	[ -e "$WS/marker" ] || fail "the command did not run"
+}
+
 @test "an unknown subcommand fails with 125" {
 	run --separate-stderr "$PADDOCK" frobnicate
 	assert_paddock_failed

@@ -398,10 +398,106 @@ static void everyone_writable_directories_are_found(void **state)
 	assert_false(win_acl_writable_by(aces, 3, sids));
 }
 
+#define GROUP_SID "S-1-5-21-100-200-300-1001"
+
+/* The elevated mode: the sandbox group gets every allow entry of a
+ * writable root, and none of the denies or the null device's. */
+static void group_gets_the_roots_allow_entries_only(void **state)
+{
+	const struct win_acl_root roots[] = {
+		{ "C:\\ws", WS_SID, ws_names, 2 },
+		{ "D:\\other", OTHER_SID, NULL, 0 },
+	};
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e, *twin;
+	size_t before;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_build(roots, 2, NULL, 0, &plan), 0);
+	before = plan.len;
+	assert_int_equal(win_acl_plan_add_group(&plan, GROUP_SID), 0);
+	assert_int_equal(find(&plan, "C:\\ws", GROUP_SID, WIN_ACL_ALLOW, &e),
+			 2);
+	assert_int_equal(find(&plan, "D:\\other", GROUP_SID, WIN_ACL_ALLOW, &e),
+			 2);
+	assert_int_equal(plan.len, before + 4);
+	/* each twin has the mask and inheritance of its capability entry */
+	for (size_t i = 0; i < before; i++) {
+		const struct win_acl_entry *c = &plan.entries[i];
+		bool found = false;
+
+		if (c->kind != WIN_ACL_ALLOW ||
+		    strcmp(c->path, WIN_ACL_NUL_DEVICE) == 0)
+			continue;
+		for (size_t j = before; j < plan.len; j++) {
+			twin = &plan.entries[j];
+			found |= strcmp(twin->path, c->path) == 0 &&
+				 twin->mask == c->mask &&
+				 twin->inherit == c->inherit;
+		}
+		assert_true(found);
+	}
+	assert_int_equal(
+		find(&plan, "C:\\ws\\.git", GROUP_SID, WIN_ACL_DENY, &e), 0);
+	assert_int_equal(
+		find(&plan, WIN_ACL_NUL_DEVICE, GROUP_SID, WIN_ACL_ALLOW, &e),
+		0);
+	assert_int_equal(win_acl_plan_add_group(&plan, "S-1-x"), -EINVAL);
+	win_acl_plan_free(&plan);
+}
+
+static void working_directory_components_are_readable_by_the_group(void **state)
+{
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e;
+
+	(void)state;
+	assert_int_equal(win_acl_plan_traverse("C:\\Users\\me\\src\\ws",
+					       GROUP_SID, &plan),
+			 0);
+	assert_int_equal(plan.len, 4);
+	assert_int_equal(find(&plan, "C:\\Users\\me\\src\\ws", GROUP_SID,
+			      WIN_ACL_ALLOW, &e),
+			 1);
+	assert_int_equal(e->inherit,
+			 WIN_ACL_OBJECT_INHERIT | WIN_ACL_CONTAINER_INHERIT);
+	assert_int_equal(e->mask & WIN_ACL_ANY_WRITE, 0);
+	assert_true(e->mask & WIN_ACL_EXECUTE);
+	assert_true(e->mask & WIN_ACL_READ_DATA);
+	for (const char *const *p = (const char *const[]){ "C:\\Users\\me\\src",
+							   "C:\\Users\\me",
+							   "C:\\Users", NULL };
+	     *p; p++) {
+		assert_int_equal(find(&plan, *p, GROUP_SID, WIN_ACL_ALLOW, &e),
+				 1);
+		assert_int_equal(e->inherit, 0);
+		assert_int_equal(e->mask & WIN_ACL_ANY_WRITE, 0);
+	}
+	/* never the volume root */
+	assert_int_equal(find(&plan, "C:\\", GROUP_SID, WIN_ACL_ALLOW, &e), 0);
+	win_acl_plan_free(&plan);
+
+	assert_int_equal(
+		win_acl_plan_traverse("\\\\srv\\share\\ws", GROUP_SID, &plan),
+		0);
+	assert_int_equal(plan.len, 1);
+	win_acl_plan_free(&plan);
+	assert_int_equal(win_acl_plan_traverse("C:\\", GROUP_SID, &plan),
+			 -EINVAL);
+	assert_int_equal(
+		win_acl_plan_traverse("C:\\a\\..\\b", GROUP_SID, &plan),
+		-EINVAL);
+	assert_int_equal(win_acl_plan_traverse("C:\\ws", "nope", &plan),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(present_entries_are_recognised),
+		cmocka_unit_test(group_gets_the_roots_allow_entries_only),
+		cmocka_unit_test(
+			working_directory_components_are_readable_by_the_group),
 		cmocka_unit_test(everyone_writable_directories_are_found),
 		cmocka_unit_test(workspace_root_is_granted_to_its_sid),
 		cmocka_unit_test(protected_names_are_denied_every_write),

@@ -16,7 +16,13 @@ It prints PASS, FAIL or INFO per check and exits 1 if any check failed.
 The scratch directory lies in the user's profile, not under %TEMP%, which
 is a writable root by default; it is removed at the end.
 
-The network checks are INFO, not FAIL: in the unelevated mode the network
+With -Elevated (after 'paddock setup'), the elevated mode's checks run
+too: commands run as the sandbox users through paddock-runner.exe, the
+network is blocked for the offline user and reachable for the online one,
+writes obey the policy as in the unelevated mode, and the runner's pipes
+admit nobody but the runner.
+
+The unelevated network checks are INFO, not FAIL: in that mode the network
 block is advisory. With the network off, curl is expected to fail (it
 honours the proxy variables, which point at a closed port); a program that
 opens its own socket (the TcpClient check) is expected to reach the
@@ -34,7 +40,10 @@ param(
 	[Parameter(Mandatory = $true)][string]$Paddock,
 	# Also run paddock setup and uninstall (issue 5): needs an elevated
 	# session (the workflow's runner is), and changes the machine.
-	[switch]$Setup
+	[switch]$Setup,
+	# The elevated mode's checks (the runner, the firewall rule), on a
+	# machine where 'paddock setup' has run.
+	[switch]$Elevated
 )
 
 $ErrorActionPreference = 'Stop'
@@ -222,6 +231,83 @@ try {
 	Check 'the exit code passes through' ($code -eq 7)
 	$code = Pd run -C $ws -- no-such-program-anywhere
 	Check 'a missing program exits 127' ($code -eq 127)
+
+	# --- the elevated mode: paddock-runner.exe as the sandbox users --------
+	if ($Elevated) {
+		$em = '--windows-mode=elevated'
+		$out = & $Paddock run $em -C $ws -- whoami 2>&1 | Out-String
+		Check 'elevated: the command runs as the offline sandbox user, not as you' ($out -notmatch [regex]::Escape($env:USERNAME))
+
+		# Network off: the offline user's firewall rule, whatever the tool.
+		$code = Pd run $em -C $ws -t 30 -- cmd /c "curl -s --noproxy * -m 10 -o NUL https://example.com"
+		Check 'elevated, network off: curl (proxy variables bypassed) cannot connect' ($code -ne 0)
+		$code = Pd run $em -C $ws -t 30 -- powershell -NoProfile -Command "Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 https://example.com | Out-Null"
+		Check 'elevated, network off: PowerShell cannot connect' ($code -ne 0)
+		$code = Pd run $em -C $ws -t 30 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('example.com', 80)"
+		Check 'elevated, network off: a raw TCP socket cannot connect' ($code -ne 0)
+		$code = Pd run $em -C $ws -t 30 -- cmd /c "ping -n 1 -w 2000 1.1.1.1 >NUL"
+		Say 'INFO' "elevated, network off, ping: exit $code (the rule blocks outbound traffic of every protocol)"
+
+		# Network on: the online user reaches the network.
+		$code = Pd run $em -n on -C $ws -t 30 -- cmd /c "curl -s -m 10 -o NUL https://example.com"
+		Check 'elevated, network on: curl connects' ($code -eq 0)
+		$code = Pd run $em -n on -C $ws -t 30 -- powershell -NoProfile -Command "Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 https://example.com | Out-Null"
+		Check 'elevated, network on: PowerShell connects' ($code -eq 0)
+		$code = Pd run $em -n on -C $ws -t 30 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('example.com', 80)"
+		Check 'elevated, network on: a raw TCP socket connects' ($code -eq 0)
+
+		# Writes, as in the unelevated mode.
+		$code = Pd run $em -C $ws -- cmd /c "echo inside> elevated-inside.txt"
+		Check 'elevated: a write inside the workspace succeeds' (($code -eq 0) -and (Test-Path (Join-Path $ws 'elevated-inside.txt')))
+		$code = Pd run $em -C $ws -- cmd /c "echo x> `"$outside\elevated-escaped.txt`""
+		Check 'elevated: a write outside the workspace fails' (($code -ne 0) -and -not (Test-Path (Join-Path $outside 'elevated-escaped.txt')))
+		$code = Pd run $em -C $ws -- cmd /c "echo evil> .git\config"
+		Check 'elevated: .git\config cannot be overwritten' ((Get-Content (Join-Path $ws '.git\config')) -eq 'original')
+		$code = Pd run $em -s read-only -C $ws -- cmd /c "echo x> elevated-ro.txt"
+		Check 'elevated, read-only: a write inside the workspace fails' (($code -ne 0) -and -not (Test-Path (Join-Path $ws 'elevated-ro.txt')))
+		$code = Pd run $em -C $ws -- powershell -NoProfile -Command "Set-Content -Path elevated-ps.txt -Value ps"
+		Check 'elevated: PowerShell starts in the workspace and writes there' (($code -eq 0) -and (Test-Path (Join-Path $ws 'elevated-ps.txt')))
+		$code = Pd run $em -C $ws -t 2 -- cmd /c "ping -n 92 127.0.0.1 >nul"
+		Check 'elevated: a timeout exits 124' ($code -eq 124)
+		$code = Pd run $em -C $ws -- cmd /c exit 9
+		Check 'elevated: the exit code passes through' ($code -eq 9)
+
+		# While a run waits, its runner's pipe refuses you. Once the
+		# runner is connected the single instance is busy for anyone,
+		# so this cannot tell the DACL from the instance limit; the
+		# process id check below is the one that would catch a client
+		# of the sandbox user's that came first.
+		$job = Start-Job -ScriptBlock { param($p, $w) & $p run --windows-mode=elevated -C $w -t 20 -- cmd /c "ping -n 15 127.0.0.1 >nul" } -ArgumentList $Paddock, $ws
+		Start-Sleep -Seconds 4
+		$pipes = [System.IO.Directory]::GetFiles('\\.\pipe\') | Where-Object { $_ -match 'paddock-runner-[0-9a-f]{32}-in$' }
+		$opened = $false
+		foreach ($pipe in $pipes) {
+			try {
+				$name = $pipe -replace '^\\\\\.\\pipe\\', ''
+				$client = New-Object System.IO.Pipes.NamedPipeClientStream('.', $name, [System.IO.Pipes.PipeDirection]::In)
+				$client.Connect(1000)
+				$opened = $true
+				$client.Dispose()
+			} catch { }
+		}
+		Check "elevated: the runner's pipe was found while a run waited" ($pipes.Count -gt 0)
+		Check "elevated: the runner's pipe refuses you while a run waits" (-not $opened)
+		Stop-Job $job -ErrorAction SilentlyContinue
+		Remove-Job $job -Force -ErrorAction SilentlyContinue
+
+		# A client that is the sandbox user's but not the runner paddock
+		# started is refused by its process id (runner_client.exe, the
+		# Wine test client, does this as the caller).
+		$client = Join-Path (Split-Path $Paddock) 'runner_client.exe'
+		if (Test-Path $client) {
+			$ErrorActionPreference = 'Continue'
+			$out = & $client (Join-Path (Split-Path $Paddock) 'paddock-runner.exe') --impostor -- "$env:SystemRoot\System32\cmd.exe" /c "echo ran> `"$ws\impostor.txt`"" 2>&1 | Out-String
+			$ErrorActionPreference = 'Stop'
+			Check 'a pipe client other than the runner started is refused' (($LASTEXITCODE -eq 125) -and -not (Test-Path (Join-Path $ws 'impostor.txt')))
+		}
+		$code = Pd run $em -s full-access -C $ws -- cmd /c exit 0
+		Check 'elevated with full access is refused (125): a sandbox user has not your rights' ($code -eq 125)
+	}
 }
 finally {
 	cmd /c rmdir "$ws\junction-out" 2>$null

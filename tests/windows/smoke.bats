@@ -267,8 +267,9 @@ wine_sid() {
 }
 
 @test "every executable carries the asInvoker manifest" {
-	for exe in paddock.exe paddock-setup.exe setupw-probe.exe \
-		test_proxy_server.exe proxyw-probe.exe; do
+	for exe in paddock.exe paddock-setup.exe paddock-runner.exe \
+		runner_client.exe setupw-probe.exe test_proxy_server.exe \
+		proxyw-probe.exe; do
 		strings "$(dirname "$PADDOCK_EXE")/$exe" |
 			grep -q 'requestedExecutionLevel level="asInvoker"'
 	done
@@ -427,4 +428,167 @@ wine_sid() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"proxy mode is not available on Windows yet"* ]]
 	[[ "$output" != *ran* ]]
+}
+
+# --- paddock-runner.exe, driven through its pipe protocol ---------------
+#
+# Wine does not implement CreateProcessWithLogonW usefully, so
+# runner_client.exe (tests/windows/runner_client.c) plays paddock.exe's
+# part with the same channel code and starts the runner as the caller.
+# The runner's restricted token is refused under Wine (it keeps every
+# privilege), so these runs ask for no restricted token, which
+# paddock.exe asks only for --sandbox full-access; one test proves the
+# refusal.
+
+rc() {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	"$WINE" "$dir/runner_client.exe" "$dir/paddock-runner.exe" "$@"
+}
+
+CMD='C:\windows\system32\cmd.exe'
+
+@test "runner: a command's stdout, stderr and exit code come back as frames" {
+	run --separate-stderr rc -- "$CMD" /c "echo to-out& echo to-err 1>&2& exit 7"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"to-out"* ]]
+	[[ "$output" != *"to-err"* ]]
+	[[ "$stderr" == *"to-err"* ]]
+	run rc -- "$CMD" /c "exit 0"
+	[ "$status" -eq 0 ]
+}
+
+@test "runner: stdin frames reach the command, and stdin EOF ends its input" {
+	run bash -c "printf 'from-stdin\n' | \"$WINE\" \"$(dirname "$PADDOCK_EXE")/runner_client.exe\" \"$(dirname "$PADDOCK_EXE")/paddock-runner.exe\" --stdin -- '$CMD' /v:on /c \"set /p x=& echo got !x!\""
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"got from-stdin"* ]]
+	# Without --stdin the command reads NUL: set /p finds nothing.
+	run rc -- "$CMD" /v:on /c "set x=unset& set /p x=& echo got [!x!]"
+	[[ "$output" == *"got [unset]"* ]]
+}
+
+@test "runner: the request's timeout ends the tree and reports it (124)" {
+	start=$SECONDS
+	run rc --timeout 1000 -- "$CMD" /c "ping -n 63 127.0.0.1 >nul"
+	[ "$status" -eq 124 ]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+# No process of the tree may survive: the runner's job object kills it.
+# wineserver ends killed processes asynchronously; wait up to 10 s.
+no_survivor() {
+	local i
+	for i in $(seq 50); do
+		ps -eo stat=,args= | grep -v '^Z' | grep -q "ping.* -n $1 " ||
+			return 0
+		sleep 0.2
+	done
+	ps -eo stat=,args= | grep "ping.* -n $1 " >&2
+	return 1
+}
+
+@test "runner: the timeout kills the command's whole tree through the job" {
+	run rc --timeout 1500 -- "$CMD" /c "start /b ping -n 66 127.0.0.1 >nul & ping -n 67 127.0.0.1 >nul"
+	[ "$status" -eq 124 ]
+	no_survivor 6[67]
+}
+
+@test "runner: when its parent goes away, the runner ends the tree" {
+	rc -- "$CMD" /c "start /b ping -n 68 127.0.0.1 >nul & ping -n 69 127.0.0.1 >nul" &
+	local client=$!
+	local i
+	for i in $(seq 50); do
+		ps -eo args= | grep -q "ping.* -n 69 " && break
+		sleep 0.2
+	done
+	ps -eo args= | grep -q "ping.* -n 69 "
+	# The client is the runner's parent: its end breaks the pipes.
+	pkill -KILL -f "runner_client.exe.*-n 68" || kill -KILL "$client"
+	wait "$client" || true
+	no_survivor 6[89]
+}
+
+@test "runner: started by hand, without paddock's pipes, it refuses (125)" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	run "$WINE" "$dir/paddock-runner.exe"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"started by paddock.exe"* ]]
+	run "$WINE" "$dir/paddock-runner.exe" '\\.\pipe\other-in' '\\.\pipe\other-out'
+	[ "$status" -eq 125 ]
+}
+
+@test "runner: a terminate frame ends the tree before it finishes" {
+	start=$SECONDS
+	run rc --terminate 500 -- "$CMD" /c "ping -n 64 127.0.0.1 >nul& exit 3"
+	[ "$status" -ne 3 ]
+	[ "$status" -ne 124 ]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+@test "runner: a frame of an unknown version is refused and ends the command" {
+	start=$SECONDS
+	run rc --bad-frame --stdin -- "$CMD" /c "ping -n 65 127.0.0.1 >nul" </dev/null
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"runner error: stage 1,"* ]]
+	[ $((SECONDS - start)) -lt 20 ]
+}
+
+@test "runner: the restricted token that keeps its privileges is refused, nothing runs" {
+	run rc --restricted -- "$CMD" /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"stage 2,"* ]]
+	[[ "$output" == *"kept a privilege"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "runner: a private desktop for the launch" {
+	run rc --desktop -- "$CMD" /c "echo on-its-desktop"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"on-its-desktop"* ]]
+}
+
+@test "runner: a client of the pipes that is not the runner is refused" {
+	run rc --impostor -- "$CMD" /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"other than the runner"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "runner: not found (127) and not executable (126) keep their codes" {
+	run -127 rc -- 'C:\windows\system32\no-such-program.exe'
+	[ "$status" -eq 127 ]
+	echo "not a program" >notexe.exe
+	run rc -- "Z:${PWD//\//\\}\\notexe.exe"
+	[ "$status" -eq 126 ]
+}
+
+# --- choosing the mode ------------------------------------------------------
+
+@test "--windows-mode=elevated without setup fails closed: 125, the reason and a hint, nothing run" {
+	run pd run --windows-mode=elevated -- cmd /c "echo ran> ran.txt"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not set up"* ]]
+	[[ "$output" == *"hint: run paddock setup"* ]]
+	[ ! -e ran.txt ]
+	# full access is never given to a sandbox user
+	run pd run --windows-mode=elevated -s full-access -- cmd /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"full access"* ]]
+	[ ! -e ran.txt ]
+}
+
+@test "without setup, auto picks the unelevated mode and says why at -v" {
+	run pd run -v -s full-access -- cmd /c "echo ran> ran.txt"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unelevated mode: "* ]]
+	[ -e ran.txt ]
+	run pd run -v --windows-mode=unelevated -s full-access -- cmd /c exit 3
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"unelevated mode: --windows-mode=unelevated"* ]]
+	run pd run -v --windows-mode=sideways -- cmd /c exit 0
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"auto, elevated or unelevated"* ]]
 }

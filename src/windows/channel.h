@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The channel between paddock.exe and paddock-runner.exe: two named pipes,
+ * "-in" (parent to runner) and "-out" (runner to parent), carrying the
+ * frames of frame.h. The parent creates both, starts the runner with their
+ * names, accepts it (and only it) as their client, then both sides send
+ * and receive whole frames. Used by paddock.exe (elevated.c), the runner
+ * (runner.c) and the Wine test client (tests/windows/runner_client.c).
+ *
+ * Every function returns 0 or a negative errno and fills err with
+ * PADDOCK_STEP_RUNNER and the native code.
+ */
+#ifndef PADDOCK_WINDOWS_CHANNEL_H
+#define PADDOCK_WINDOWS_CHANNEL_H
+
+#include "windows/frame.h"
+#include "windows/win32.h"
+
+/* "\\.\pipe\paddock-runner-" 32 hex digits "-out" and a NUL. */
+#define WIN_CHANNEL_NAME_MAX 64
+
+struct win_channel {
+	HANDLE in; /* written by the parent, read by the runner */
+	HANDLE out; /* written by the runner, read by the parent */
+	SRWLOCK write_lock; /* one frame at a time on the side's pipe */
+	char names[2][WIN_CHANNEL_NAME_MAX]; /* in, out */
+};
+
+/*
+ * The parent's side: two pipes with fresh random names (BCryptGenRandom),
+ * FILE_FLAG_FIRST_PIPE_INSTANCE (a name someone else holds fails, never
+ * joins their pipe), PIPE_REJECT_REMOTE_CLIENTS, one instance each, and a
+ * protected DACL that admits client_sid (the sandbox user's SID, or the
+ * caller's own for the test client) and nobody else.
+ */
+int win_channel_create(const wchar_t *client_sid, struct win_channel *ret,
+		       struct paddock_error *err);
+
+/*
+ * Wait until process (the runner just started) has connected to both
+ * pipes, at most timeout_ms, then check with GetNamedPipeClientProcessId
+ * that their client is that process: -EPERM when it is another (anything
+ * else running as the sandbox user may try), -ETIMEDOUT, -ESRCH when the
+ * runner ended first.
+ */
+int win_channel_accept(struct win_channel *c, HANDLE process, DWORD pid,
+		       DWORD timeout_ms, struct paddock_error *err);
+
+/* The runner's side: open both pipes by name (validated first). */
+int win_channel_open(const char *in_name, const char *out_name,
+		     struct win_channel *ret, struct paddock_error *err);
+
+/* Send one frame on the side's own pipe (the parent's "in", the runner's
+ * "out"), whole, under the write lock. */
+int win_channel_send(struct win_channel *c, enum win_frame_reader to,
+		     const struct win_frame *f, struct paddock_error *err);
+
+/*
+ * Receive one frame sent to reader. *ret_body holds the body the frame
+ * points into: free() it after win_frame_clear(). -EPIPE when the other
+ * side closed the pipe between frames; -EPROTO, -EBADMSG, -EMSGSIZE for a
+ * frame frame.h refuses; -EIO.
+ */
+int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
+		     struct win_frame *ret, uint8_t **ret_body,
+		     struct paddock_error *err);
+
+/* Close both pipes; a zeroed channel is accepted. */
+void win_channel_close(struct win_channel *c);
+
+/* --- the parent's relay ---------------------------------------------- */
+
+/* How the runner's last frame ended the launch. */
+struct win_relay_end {
+	bool ready; /* the command had started (a READY frame came) */
+	bool is_error; /* an ERROR frame, or the runner went silent */
+	uint32_t code; /* EXIT: the command's code */
+	bool timed_out; /* EXIT */
+	enum win_frame_stage stage; /* ERROR */
+	uint32_t native; /* ERROR */
+	char message[WIN_FRAME_MAX_MESSAGE + 1]; /* ERROR */
+};
+
+/*
+ * The parent's side of a launch, once the spawn request is sent: stdout
+ * and stderr frames are written to out and err; after the READY frame, a
+ * thread reads in (NULL: the command's stdin is NUL) and sends it as
+ * stdin frames, then STDIN_EOF. Nothing is read from in before READY, so
+ * that a request retried after an error frame loses no input.
+ */
+struct win_relay {
+	struct win_channel *ch;
+	HANDLE in, out, err;
+	HANDLE stdin_thread;
+};
+
+/*
+ * Relay until the EXIT or ERROR frame, into *ret (zeroed by the caller
+ * before the first call), and return true; with until_ready, return false
+ * as soon as the READY frame came, to be called again later. A broken
+ * pipe or a refused frame before the end is an error end of stage
+ * PROTOCOL, with the message saying so.
+ */
+bool win_relay_run(struct win_relay *r, bool until_ready,
+		   struct win_relay_end *ret);
+/* Ask the runner to end the tree (a TERMINATE frame); any thread. */
+int win_relay_terminate(struct win_relay *r);
+/* Stop the stdin thread (it may block on a console or pipe read). */
+void win_relay_finish(struct win_relay *r);
+
+#endif

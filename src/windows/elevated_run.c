@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The elevated mode's run path in paddock.exe: which mode a run uses, the
+ * run-time read grants, and the runner (runner.c) started as a sandbox
+ * user, told what to run over the channel (channel.c), and relayed.
+ *
+ * The hops, and what each failure means:
+ *   1. CreateProcessWithLogonW starts paddock-runner.exe as the offline
+ *      user (network off: the firewall rule setup installed blocks its
+ *      every outbound packet) or the online user. 1312, a logon session
+ *      that vanished: the logon is read again from its secret and the
+ *      launch retried once. 1385, the "log on locally" right removed by
+ *      policy: a message and a hint, no retry.
+ *   2. The runner connects to the two pipes; its process id must be the
+ *      one CreateProcessWithLogonW returned, else the run is refused.
+ *   3. The spawn request; the runner answers READY or an error frame. An
+ *      error frame of the LOGON_SESSION stage (1312 at the runner's own
+ *      CreateProcessAsUserW) is retried once too, with the identical
+ *      request, before any input was read or output written.
+ *   4. The relay until the exit or error frame.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "windows/channel.h"
+#include "windows/elevated.h"
+#include "windows/sandbox.h"
+
+#include <aclapi.h>
+
+/* How long the runner may take to start and connect: a first logon of a
+ * sandbox user creates its profile, which takes seconds. */
+#define ACCEPT_MS 60000
+/* How long past the timeout the runner may take to report it before
+ * paddock ends the runner itself. */
+#define WATCHDOG_GRACE_MS 10000
+
+struct win_elevated {
+	const struct paddock_policy *policy;
+	enum win_account account;
+	wchar_t runner_path[MAX_PATH];
+	struct win_frame request; /* resent as it is on a retry */
+	char *strings[3]; /* application, command line, cwd */
+	char **env;
+	size_t n_env;
+	struct win_channel ch;
+	struct win_relay relay;
+	struct win_relay_end end;
+	HANDLE runner;
+	HANDLE watchdog; /* ends a runner that outlives the timeout */
+	volatile LONG runner_killed;
+	volatile LONG signal;
+	unsigned attempt;
+};
+
+static enum win_elev_request request_of(enum paddock_windows_mode mode)
+{
+	if (mode == PADDOCK_WINDOWS_MODE_ELEVATED)
+		return WIN_ELEV_FORCE_ELEVATED;
+	if (mode == PADDOCK_WINDOWS_MODE_UNELEVATED)
+		return WIN_ELEV_FORCE_UNELEVATED;
+	return WIN_ELEV_AUTO;
+}
+
+int win_elevated_choose(const struct paddock_policy *policy,
+			struct win_setup_info *info, bool *ret_elevated,
+			struct paddock_error *err)
+{
+	struct paddock_error setup_err = { 0 };
+	bool full = policy->mode == PADDOCK_MODE_FULL_ACCESS;
+	bool valid = false;
+
+	if (policy->windows_mode != PADDOCK_WINDOWS_MODE_UNELEVATED)
+		valid = win_setup_load(info, &setup_err) == 0;
+	switch (win_elev_choose(request_of(policy->windows_mode), valid,
+				full)) {
+	case WIN_ELEV_USE_ELEVATED:
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"elevated mode: setup version %u found; the command runs as the sandbox user %ls",
+			info->version,
+			info->user[policy->network == PADDOCK_NETWORK_OFF
+					   ? WIN_ACCOUNT_OFFLINE
+					   : WIN_ACCOUNT_ONLINE]);
+		*ret_elevated = true;
+		return 0;
+	case WIN_ELEV_USE_UNELEVATED:
+		if (policy->windows_mode == PADDOCK_WINDOWS_MODE_UNELEVATED)
+			log_msg(policy, PADDOCK_LOG_INFO,
+				"unelevated mode: --windows-mode=unelevated");
+		else if (full && valid)
+			log_msg(policy, PADDOCK_LOG_INFO,
+				"unelevated mode: full access means your own rights, which a sandbox user does not have");
+		else
+			log_msg(policy, PADDOCK_LOG_INFO,
+				"unelevated mode: the elevated mode is not available (%s); 'paddock setup' sets it up",
+				setup_err.message ? setup_err.message
+						  : "setup not found");
+		*ret_elevated = false;
+		return 0;
+	case WIN_ELEV_REFUSE:
+		break;
+	}
+	if (full)
+		return error_set(
+			err, PADDOCK_STEP_SETUP, EINVAL,
+			"--windows-mode=elevated",
+			"full access means your own rights, which the elevated mode's sandbox user does not have");
+	if (err)
+		*err = setup_err;
+	return -(setup_err.code ? setup_err.code : ENOENT);
+}
+
+/* --- run-time read grants ------------------------------------------------ */
+
+static bool owned_by_caller(const wchar_t *path, PSID user)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PSID owner = NULL;
+	bool mine;
+
+	if (GetNamedSecurityInfoW(path, SE_FILE_OBJECT,
+				  OWNER_SECURITY_INFORMATION, &owner, NULL,
+				  NULL, NULL, &sd) != ERROR_SUCCESS)
+		return false;
+	mine = owner && EqualSid(owner, user);
+	LocalFree(sd);
+	return mine;
+}
+
+static void grant_one(const struct paddock_policy *policy,
+		      const struct win_setup_info *info,
+		      const struct win_acl_entry *e, PSID user)
+{
+	wchar_t *wide;
+	bool written = false;
+	DWORD native;
+
+	if (win_str_wide(e->path, &wide) < 0)
+		return;
+	/* What the user does not own is not the user's to open up; such
+	 * directories (C:\Users) are readable by the Users group. */
+	if (!owned_by_caller(wide, user)) {
+		log_msg(policy, PADDOCK_LOG_DEBUG,
+			"not granting the sandbox group %s: not yours",
+			e->path);
+		free(wide);
+		return;
+	}
+	native = win_aclw_apply_entry(wide, e, &written);
+	free(wide);
+	if (native)
+		log_msg(policy, PADDOCK_LOG_WARNING,
+			"cannot grant the sandbox group read on %s (Windows error %lu); a program that reads its working directory's parents, such as PowerShell, may fail",
+			e->path, native);
+	else if (written && !info->read_grants_done)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"granted the sandbox group read on %s now: the background read grants are not done yet",
+			e->path);
+}
+
+void win_elevated_grant_cwd(const struct paddock_policy *policy,
+			    const struct win_setup_info *info,
+			    const char *group_sid, const char *cwd)
+{
+	struct win_acl_plan plan;
+	TOKEN_USER *user = NULL;
+	uint8_t buf[256];
+	HANDLE self;
+	DWORD n;
+
+	if (win_acl_plan_traverse(cwd, group_sid, &plan) < 0)
+		return;
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &self)) {
+		if (GetTokenInformation(self, TokenUser, buf, sizeof(buf), &n))
+			user = (TOKEN_USER *)buf;
+		CloseHandle(self);
+	}
+	for (size_t i = 0; user && i < plan.len; i++)
+		grant_one(policy, info, &plan.entries[i], user->User.Sid);
+	win_acl_plan_free(&plan);
+}
+
+/* --- the request ---------------------------------------------------------- */
+
+/* The environment block back into "NAME=value" strings. */
+static int env_strings(const wchar_t *block, struct win_elevated *el)
+{
+	size_t n = 0;
+
+	for (const wchar_t *p = block; *p; p += wcslen(p) + 1)
+		n++;
+	if (n > WIN_FRAME_MAX_ENV)
+		return -E2BIG;
+	el->env = calloc(n + 1, sizeof(*el->env));
+	if (!el->env)
+		return -ENOMEM;
+	for (const wchar_t *p = block; *p; p += wcslen(p) + 1) {
+		int r = win_str_utf8(p, &el->env[el->n_env]);
+
+		if (r < 0)
+			return r;
+		el->n_env++;
+	}
+	return 0;
+}
+
+static int build_request(struct win_elevated *el, const struct win_launch *l,
+			 const char *const *caps, size_t n_caps,
+			 bool stdin_open)
+{
+	int r = win_str_utf8(l->app, &el->strings[0]);
+
+	if (r == 0)
+		r = win_str_utf8(l->line, &el->strings[1]);
+	if (r == 0)
+		r = win_str_utf8(l->cwd, &el->strings[2]);
+	if (r == 0)
+		r = env_strings(l->env, el);
+	if (r < 0)
+		return r;
+	el->request = (struct win_frame){
+		.type = WIN_FRAME_SPAWN,
+		.spawn = {
+			/* Never WIN_FRAME_SPAWN_UNRESTRICTED: full access
+			 * does not reach the elevated mode. */
+			.flags = WIN_FRAME_SPAWN_DESKTOP |
+				 (stdin_open ? WIN_FRAME_SPAWN_STDIN : 0),
+			/* Bounded so that the watchdog's wait, the
+			 * timeout plus its grace, stays finite. */
+			.timeout_ms = el->policy->timeout_ms >
+						      UINT32_MAX - 2 * WATCHDOG_GRACE_MS
+					      ? UINT32_MAX - 2 * WATCHDOG_GRACE_MS
+					      : (uint32_t)el->policy->timeout_ms,
+			.application = el->strings[0],
+			.command_line = el->strings[1],
+			.cwd = el->strings[2],
+			.env = (const char **)el->env,
+			.n_env = el->n_env,
+			.capability_sids = (const char **)caps,
+			.n_caps = n_caps,
+		},
+	};
+	return 0;
+}
+
+/* --- the runner ------------------------------------------------------------ */
+
+static int runner_path(wchar_t path[MAX_PATH], struct paddock_error *err)
+{
+	DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+	wchar_t *slash;
+
+	if (n == 0 || n >= MAX_PATH)
+		return win_err_set(err, PADDOCK_STEP_RUNNER, GetLastError(),
+				   NULL, "cannot find paddock.exe's directory");
+	slash = wcsrchr(path, L'\\');
+	if (!slash || (size_t)(slash - path) + 20 >= MAX_PATH)
+		return error_set(err, PADDOCK_STEP_RUNNER, ENAMETOOLONG, NULL,
+				 "paddock.exe's path is too long");
+	wcscpy(slash + 1, L"paddock-runner.exe");
+	return 0;
+}
+
+/* CreateProcessWithLogonW; 0 or the native code. */
+static DWORD logon_start(struct win_elevated *el, const struct win_logon *lg,
+			 PROCESS_INFORMATION *pi)
+{
+	STARTUPINFOW si = { .cb = sizeof(si) };
+	wchar_t line[MAX_PATH + 2 * WIN_CHANNEL_NAME_MAX + 8], dir[MAX_PATH];
+	UINT n = GetSystemDirectoryW(dir, MAX_PATH);
+
+	if (n == 0 || n >= MAX_PATH)
+		return GetLastError();
+	swprintf(line, sizeof(line) / sizeof(line[0]), L"\"%ls\" %hs %hs",
+		 el->runner_path, el->ch.names[0], el->ch.names[1]);
+	/* The runner starts in the system directory: the sandbox user may
+	 * not read the caller's current one. Its error mode is set by the
+	 * runner itself first thing, and inherited from here where the
+	 * secondary logon service passes it on. */
+	if (!CreateProcessWithLogonW(lg->user, lg->domain, lg->password,
+				     LOGON_WITH_PROFILE, el->runner_path, line,
+				     CREATE_NO_WINDOW |
+					     CREATE_UNICODE_ENVIRONMENT,
+				     NULL, dir, &si, pi))
+		return GetLastError();
+	return 0;
+}
+
+static int logon_failed(DWORD native, struct paddock_error *err)
+{
+	if (native == WIN_ELEV_LOGON_RIGHT_MISSING)
+		return win_err_set(
+			err, PADDOCK_STEP_RUNNER, native, NULL,
+			"the sandbox user may not log on here: the \"log on locally\" right was removed by policy");
+	if (native == WIN_ELEV_LOGON_SESSION_GONE)
+		return win_err_set(
+			err, PADDOCK_STEP_RUNNER, native, NULL,
+			"the sandbox user's logon session vanished twice, after a refresh of its credentials");
+	return win_err_set(
+		err, PADDOCK_STEP_RUNNER, native, NULL,
+		"cannot start paddock-runner.exe as the sandbox user");
+}
+
+/* One attempt: pipes, runner, accept, request, and the first answer. */
+static int attempt(struct win_elevated *el, const struct win_setup_info *info,
+		   DWORD *ret_logon_native, struct paddock_error *err)
+{
+	struct win_logon lg;
+	PROCESS_INFORMATION pi;
+	DWORD native;
+	int r;
+
+	*ret_logon_native = 0;
+	r = win_channel_create(info->user_sid[el->account], &el->ch, err);
+	if (r == 0)
+		r = win_logon_load(el->account, el->attempt > 0, &lg, err);
+	if (r < 0)
+		return r;
+	native = logon_start(el, &lg, &pi);
+	win_logon_clear(&lg);
+	if (native) {
+		*ret_logon_native = native;
+		return logon_failed(native, err);
+	}
+	CloseHandle(pi.hThread);
+	el->runner = pi.hProcess;
+	r = win_channel_accept(&el->ch, pi.hProcess, pi.dwProcessId, ACCEPT_MS,
+			       err);
+	if (r == 0)
+		r = win_channel_send(&el->ch, WIN_FRAME_TO_RUNNER, &el->request,
+				     err);
+	if (r == 0 && win_relay_run(&el->relay, true, &el->end) &&
+	    !el->end.is_error)
+		r = error_set(err, PADDOCK_STEP_RUNNER, EPROTO, NULL,
+			      "the runner reported an exit before the start");
+	return r;
+}
+
+static void close_attempt(struct win_elevated *el)
+{
+	win_relay_finish(&el->relay);
+	if (el->runner) {
+		/* A runner that connected to someone else's pipe, or never
+		 * answered, must not go on as the sandbox user. */
+		TerminateProcess(el->runner, 125);
+		if (el->watchdog) {
+			WaitForSingleObject(el->watchdog, INFINITE);
+			CloseHandle(el->watchdog);
+			el->watchdog = NULL;
+		}
+		CloseHandle(el->runner);
+		el->runner = NULL;
+	}
+	win_channel_close(&el->ch);
+}
+
+/*
+ * The timeout is the runner's to enforce; this only covers a runner that
+ * does not: past the timeout and a grace period, the runner is ended,
+ * which closes its job and so kills the tree, and breaks the pipe, which
+ * ends the relay.
+ */
+static DWORD WINAPI watch_runner(void *arg)
+{
+	struct win_elevated *el = arg;
+	DWORD ms = el->request.spawn.timeout_ms + WATCHDOG_GRACE_MS;
+
+	if (WaitForSingleObject(el->runner, ms) == WAIT_TIMEOUT) {
+		InterlockedExchange(&el->runner_killed, 1);
+		TerminateProcess(el->runner, 124);
+	}
+	return 0;
+}
+
+static bool should_retry(struct win_elevated *el, int r, DWORD logon_native)
+{
+	if (r < 0 && logon_native)
+		return win_elev_should_retry(WIN_ELEV_HOP_LOGON, 0,
+					     logon_native, el->attempt);
+	return r == 0 && el->end.is_error && !el->end.ready &&
+	       win_elev_should_retry(WIN_ELEV_HOP_RUNNER, el->end.stage,
+				     el->end.native, el->attempt);
+}
+
+static int start(struct win_elevated *el, const struct win_setup_info *info,
+		 struct paddock_error *err)
+{
+	DWORD logon_native;
+	int r;
+
+	for (;;) {
+		el->end = (struct win_relay_end){ 0 };
+		r = attempt(el, info, &logon_native, err);
+		if (!should_retry(el, r, logon_native))
+			return r;
+		log_msg(el->policy, PADDOCK_LOG_INFO,
+			"the sandbox user's logon session vanished (Windows error 1312); reading its credentials again and retrying once");
+		close_attempt(el);
+		el->attempt++;
+	}
+}
+
+static void elevated_free(struct win_elevated *el)
+{
+	close_attempt(el);
+	free(el->strings[0]);
+	free(el->strings[1]);
+	free(el->strings[2]);
+	for (size_t i = 0; i < el->n_env; i++)
+		free(el->env[i]);
+	free(el->env);
+	free(el);
+}
+
+int win_elevated_start(const struct paddock_policy *policy,
+		       const struct win_setup_info *info,
+		       const struct win_launch *l, const char *const *caps,
+		       size_t n_caps, struct win_elevated **ret,
+		       struct paddock_error *err)
+{
+	struct win_elevated *el = calloc(1, sizeof(*el));
+	HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+	int r;
+
+	if (!el)
+		return -ENOMEM;
+	el->policy = policy;
+	el->account = policy->network == PADDOCK_NETWORK_OFF
+			      ? WIN_ACCOUNT_OFFLINE
+			      : WIN_ACCOUNT_ONLINE;
+	if (in == INVALID_HANDLE_VALUE)
+		in = NULL;
+	el->relay = (struct win_relay){
+		.ch = &el->ch,
+		.in = in,
+		.out = GetStdHandle(STD_OUTPUT_HANDLE),
+		.err = GetStdHandle(STD_ERROR_HANDLE),
+	};
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX |
+		     SEM_NOOPENFILEERRORBOX);
+	r = runner_path(el->runner_path, err);
+	if (r == 0 && build_request(el, l, caps, n_caps, in != NULL) < 0)
+		r = error_set(err, PADDOCK_STEP_RUNNER, EINVAL, NULL,
+			      "the command cannot be put in a spawn request");
+	if (r == 0)
+		r = start(el, info, err);
+	if (r == 0 && el->request.spawn.timeout_ms)
+		el->watchdog = CreateThread(NULL, 0, watch_runner, el, 0, NULL);
+	if (r < 0) {
+		elevated_free(el);
+		return r;
+	}
+	*ret = el;
+	return 0;
+}
+
+/* The static message of an error frame's stage; the runner's own text
+ * goes in the operand. */
+static const char *stage_message(enum win_frame_stage stage)
+{
+	switch (stage) {
+	case WIN_FRAME_STAGE_TOKEN:
+		return "the runner could not build the restricted token";
+	case WIN_FRAME_STAGE_DESKTOP:
+		return "the runner could not create the private desktop";
+	case WIN_FRAME_STAGE_JOB:
+		return "the runner could not hold the command in a job object";
+	case WIN_FRAME_STAGE_LAUNCH:
+		return "the runner could not start the command (may the sandbox user read it and its working directory?)";
+	case WIN_FRAME_STAGE_LOGON_SESSION:
+		return "the sandbox user's logon session vanished twice, after a refresh of its credentials";
+	default:
+		return "the runner failed";
+	}
+}
+
+int win_elevated_wait(struct win_elevated *el, struct paddock_result *ret)
+{
+	struct win_relay_end *end = &el->end;
+	LONG sig;
+
+	if (!end->is_error)
+		win_relay_run(&el->relay, false, end);
+	sig = InterlockedCompareExchange(&el->signal, 0, 0);
+	*ret = (struct paddock_result){ .outcome = PADDOCK_EXITED };
+	if (end->is_error && win_elev_error_status(end->stage) != 125) {
+		ret->outcome = PADDOCK_EXEC_FAILED;
+		ret->status = end->stage == WIN_FRAME_STAGE_NOT_FOUND ? ENOENT
+								      : ENOEXEC;
+		error_set(&ret->error, PADDOCK_STEP_SPAWN, ret->status,
+			  end->message, NULL);
+	} else if (end->is_error &&
+		   InterlockedCompareExchange(&el->runner_killed, 0, 0)) {
+		ret->outcome = PADDOCK_TIMED_OUT;
+	} else if (end->is_error) {
+		ret->outcome = PADDOCK_FAILED;
+		win_err_set(&ret->error, PADDOCK_STEP_RUNNER, end->native,
+			    end->message, stage_message(end->stage));
+	} else if (end->timed_out) {
+		ret->outcome = PADDOCK_TIMED_OUT;
+	} else if (sig) {
+		ret->outcome = PADDOCK_SIGNALED;
+		ret->status = sig;
+	} else {
+		ret->status = (int)end->code;
+	}
+	if (el->runner)
+		WaitForSingleObject(el->runner, 5000);
+	return 0;
+}
+
+void win_elevated_free(struct win_elevated *el)
+{
+	if (el)
+		elevated_free(el);
+}
+
+int win_elevated_signal(struct win_elevated *el, int sig)
+{
+	InterlockedCompareExchange(&el->signal, sig, 0);
+	return win_relay_terminate(&el->relay) < 0 ? -EPIPE : 0;
+}
