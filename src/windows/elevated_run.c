@@ -81,9 +81,9 @@ int win_elevated_choose(const struct paddock_policy *policy,
 		log_msg(policy, PADDOCK_LOG_INFO,
 			"elevated mode: setup version %u found; the command runs as the sandbox user %ls",
 			info->version,
-			info->user[policy->network == PADDOCK_NETWORK_OFF
-					   ? WIN_ACCOUNT_OFFLINE
-					   : WIN_ACCOUNT_ONLINE]);
+			info->user[policy->network == PADDOCK_NETWORK_ON
+					   ? WIN_ACCOUNT_ONLINE
+					   : WIN_ACCOUNT_OFFLINE]);
 		*ret_elevated = true;
 		return 0;
 	case WIN_ELEV_USE_UNELEVATED:
@@ -428,9 +428,11 @@ int win_elevated_start(const struct paddock_policy *policy,
 	if (!el)
 		return -ENOMEM;
 	el->policy = policy;
-	el->account = policy->network == PADDOCK_NETWORK_OFF
-			      ? WIN_ACCOUNT_OFFLINE
-			      : WIN_ACCOUNT_ONLINE;
+	/* Proxy mode runs as the offline user too: its filters leave only
+	 * the proxy's loopback ports open. */
+	el->account = policy->network == PADDOCK_NETWORK_ON
+			      ? WIN_ACCOUNT_ONLINE
+			      : WIN_ACCOUNT_OFFLINE;
 	if (in == INVALID_HANDLE_VALUE)
 		in = NULL;
 	el->relay = (struct win_relay){

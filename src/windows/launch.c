@@ -50,7 +50,8 @@ static int own_environment(struct strv *ret)
 }
 
 static int child_environment(const struct paddock_policy *policy,
-			     const char *stub_dir, char ***ret)
+			     const char *stub_dir, uint16_t proxy_port,
+			     char ***ret)
 {
 	struct strv own = { 0 };
 	const char *const *envp;
@@ -69,6 +70,8 @@ static int child_environment(const struct paddock_policy *policy,
 		envp = empty;
 	if (policy->network == PADDOCK_NETWORK_OFF)
 		r = win_netenv_offline(envp, stub_dir, ".CMD", ret);
+	else if (policy->network == PADDOCK_NETWORK_PROXY)
+		r = win_netenv_proxy(envp, proxy_port, ret);
 	else
 		r = win_netenv_online(envp, ret);
 	strv_clear(&own);
@@ -218,15 +221,16 @@ static int prepare_line(const char *program, const char *const *argv,
 
 int win_launch_prepare(const struct paddock_policy *policy,
 		       const char *const *argv, const char *cwd,
-		       const char *stub_dir, struct win_launch *ret,
-		       bool *ret_not_found, struct paddock_error *err)
+		       const char *stub_dir, uint16_t proxy_port,
+		       struct win_launch *ret, bool *ret_not_found,
+		       struct paddock_error *err)
 {
 	struct win_launch l = { 0 };
 	char **env = NULL;
 	int r;
 
 	*ret_not_found = false;
-	r = child_environment(policy, stub_dir, &env);
+	r = child_environment(policy, stub_dir, proxy_port, &env);
 	if (r < 0) {
 		error_set(err, PADDOCK_STEP_SPAWN, -r, NULL,
 			  "cannot build the command's environment");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "windows/elevated.h"
+#include "windows/proxyw.h"
 #include "windows/sandbox.h"
 
 struct paddock_child {
@@ -33,6 +34,7 @@ struct paddock_child {
 	struct win_setup_info setup; /* the elevated mode's */
 	bool elevated;
 	struct win_elevated *runner; /* the elevated mode's launch */
+	struct win_proxy *proxy; /* proxy mode's */
 };
 
 /*
@@ -172,6 +174,7 @@ static int start(struct paddock_child *child, const struct win_launch *l,
 static void child_free(struct paddock_child *child)
 {
 	win_elevated_free(child->runner);
+	win_proxy_stop(child->proxy);
 	if (child->job)
 		CloseHandle(child->job);
 	if (child->process)
@@ -201,7 +204,9 @@ static int launch(struct paddock_child *child, const char *const *argv,
 	int r;
 
 	r = win_launch_prepare(child->policy, argv, res->workspace,
-			       child->sandbox->stub_dir, &l, &not_found, e);
+			       child->sandbox->stub_dir,
+			       child->proxy ? win_proxy_port(child->proxy) : 0,
+			       &l, &not_found, e);
 	if (r < 0) {
 		child->exec_failed = not_found;
 		return not_found ? 0 : r;
@@ -249,11 +254,6 @@ static int check_policy(const struct paddock_policy *policy,
 
 	if (r < 0)
 		return r;
-	if (policy->network == PADDOCK_NETWORK_PROXY)
-		return error_set(
-			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,
-			"--network proxy",
-			"proxy mode is not available on Windows yet: it needs the elevated mode's offline user and firewall rules");
 	if (policy->isolation != PADDOCK_ISOLATION_AUTO)
 		return error_set(
 			err, PADDOCK_STEP_UNSUPPORTED, EOPNOTSUPP,
@@ -296,6 +296,15 @@ int paddock_spawn(const paddock_policy *policy, const char *const *argv,
 	}
 	child->policy = policy;
 	r = win_elevated_choose(policy, &child->setup, &child->elevated, &e);
+	/* Proxy mode's one way out is what the offline user's filters leave
+	 * open; the unelevated mode has no way to close the others. */
+	if (r == 0 && policy->network == PADDOCK_NETWORK_PROXY &&
+	    !child->elevated)
+		r = error_set(
+			&e, PADDOCK_STEP_SETUP, EOPNOTSUPP, "--network proxy",
+			"proxy mode needs the elevated mode: in the unelevated mode nothing keeps a program from going around the proxy");
+	if (r == 0 && policy->network == PADDOCK_NETWORK_PROXY)
+		r = win_proxy_start(policy, &child->proxy, &e);
 	if (r == 0)
 		r = win_sandbox_prepare(policy, &res,
 					child->elevated ? &child->setup : NULL,

@@ -184,15 +184,17 @@ struct win_launch {
 
 /*
  * The command's environment (the network-off one when the network is off,
- * with stub_dir first on PATH), its program found through that
+ * with stub_dir first on PATH; proxy mode's, pointing at 127.0.0.1:
+ * proxy_port), its program found through that
  * environment's PATH and PATHEXT, its command line and working directory.
  * On failure *ret_not_found tells that the program was not found, which is
  * the command's failure (127), not paddock's.
  */
 int win_launch_prepare(const struct paddock_policy *policy,
 		       const char *const *argv, const char *cwd,
-		       const char *stub_dir, struct win_launch *ret,
-		       bool *ret_not_found, struct paddock_error *err);
+		       const char *stub_dir, uint16_t proxy_port,
+		       struct win_launch *ret, bool *ret_not_found,
+		       struct paddock_error *err);
 void win_launch_free(struct win_launch *l);
 /* The checks exec.c classifies: may the caller, and may token (NULL: the
  * caller's own), execute l->app and enter l->cwd? See execw.c. */

@@ -307,6 +307,31 @@ try {
 		}
 		$code = Pd run $em -s full-access -C $ws -- cmd /c exit 0
 		Check 'elevated with full access is refused (125): a sandbox user has not your rights' ($code -eq 125)
+
+		# Proxy mode (issue 7): the offline user, whose filters leave only
+		# the proxy's loopback ports (127.0.0.1:3128-3135) open.
+		$report = Join-Path $base 'proxy-report.jsonl'
+		$px = @('--network', 'proxy', '--allow-domain', 'example.com', '--proxy-report', $report)
+		$out = & $Paddock run $em @px -C $ws -t 60 -- cmd /c "curl -s -m 20 -o NUL -w %{http_code} https://example.com" 2>&1 | Out-String
+		Check 'proxy: curl reaches an allowed domain through the proxy variables' ($out -match '200')
+		$code = Pd run $em @px -C $ws -t 60 -- cmd /c "curl -s -m 20 -o NUL https://www.iana.org"
+		Check 'proxy: a domain not allowed is refused' ($code -ne 0)
+		Check 'proxy: the refusal is in the report' ((Test-Path $report) -and ((Get-Content $report -Raw) -match '"host":"www.iana.org","port":443,"reason":"not-allowed"'))
+		$code = Pd run $em @px -C $ws -t 60 -- cmd /c "curl -s --noproxy * -m 10 -o NUL https://example.com"
+		Check 'proxy: curl ignoring the variables cannot connect' ($code -ne 0)
+		$code = Pd run $em @px -C $ws -t 60 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('93.184.215.14', 443)"
+		Check 'proxy: a raw socket around the proxy cannot connect' ($code -ne 0)
+		# A service of yours on loopback, outside the proxy's range, is
+		# out of the offline user's reach (the WFP filters; firewall rules
+		# do not apply to loopback).
+		$listener = New-Object Net.Sockets.TcpListener([Net.IPAddress]::Loopback, 0)
+		$listener.Start()
+		$port = $listener.LocalEndpoint.Port
+		$code = Pd run $em @px -C $ws -t 30 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('127.0.0.1', $port)"
+		Check "proxy: a loopback service of yours (port $port) is unreachable" ($code -ne 0)
+		$code = Pd run $em -C $ws -t 30 -- powershell -NoProfile -Command "(New-Object Net.Sockets.TcpClient).Connect('127.0.0.1', $port)"
+		Check "network off: a loopback service of yours (port $port) is unreachable" ($code -ne 0)
+		$listener.Stop()
 	}
 }
 finally {

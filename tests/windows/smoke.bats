@@ -422,12 +422,21 @@ wine_sid() {
 	grep -q '"protocol":"connect","host":"other.test","port":443,"reason":"not-allowed"' "$ws/report.jsonl"
 }
 
-@test "proxy mode is refused on Windows until the elevated mode carries it" {
-	run pd run --network proxy --allow-domain example.com -- cmd /c "echo ran"
+@test "proxy mode needs the elevated mode: refused without it, and with it forced but not set up" {
+	run pd run -v --network proxy --allow-domain example.com -- cmd /c "echo ran"
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"proxy mode is not available on Windows yet"* ]]
+	[[ "$output" == *"proxy mode needs the elevated mode"* ]]
 	[[ "$output" != *ran* ]]
+	run pd run --windows-mode=elevated --network proxy --allow-domain example.com -- cmd /c "echo ran"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"paddock setup"* ]]
+	[[ "$output" != *ran* ]]
+	# The rules are checked first, on every platform.
+	run pd run --network proxy --allow-domain 'a.*.com' -- cmd /c "echo ran"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--allow-domain"* ]]
 }
 
 # --- paddock-runner.exe, driven through its pipe protocol ---------------
