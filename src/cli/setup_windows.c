@@ -188,6 +188,8 @@ static const char *hint_for(enum win_setup_code code)
 		return "turn Windows Firewall on for every profile, or have Group Policy allow local firewall rules; until then the network block cannot be enforced";
 	case WIN_SETUP_E_FIREWALL:
 		return "check that the Windows Firewall service (mpssvc) is running, then run paddock setup again";
+	case WIN_SETUP_E_WFP:
+		return "check that the Base Filtering Engine service (BFE) is running, then run paddock setup again; without its filters the offline user could reach services on loopback";
 	case WIN_SETUP_E_USER:
 		return "this machine may forbid local accounts (a domain policy); paddock keeps using the unelevated mode";
 	case WIN_SETUP_E_ARGS:

@@ -6,9 +6,11 @@
  * The marker is believed only when the system shows what it claims
  * (setup_marker.c decides): the group and both users exist with the SIDs
  * recorded, both secrets are on disk, both firewall rules read back as
- * setup wrote them, and local rules take effect. Each check costs a
- * lookup or a COM call, made on every load: a rule deleted since the last
- * run, or a user removed, is noticed before paddock relies on it.
+ * setup wrote them, local rules take effect, and paddock's WFP sublayer
+ * and filters read back as setup added them. Each check costs a lookup,
+ * a COM call or an FwpmFilterGetByKey0, made on every load: a rule or
+ * filter deleted since the last run, or a user removed, is noticed
+ * before paddock relies on it.
  *
  * Errors: -ENOENT when never set up (no marker), -EPROTO when a marker is
  * there but not trusted (another version, or something it claims is
@@ -65,6 +67,12 @@ static void look(const char *dir, const struct win_setup_marker *m,
 		s->rule_in = false;
 	if (win_setupw_fw_effective(&s->rules_effective, NULL) < 0)
 		s->rules_effective = false;
+	/* The rules leave loopback open; the filters close it. */
+	if (win_setupw_wfp_check(m->user_sid[0], &s->sublayer, s->filter,
+				 NULL) < 0) {
+		s->sublayer = false;
+		memset(s->filter, 0, sizeof(s->filter));
+	}
 }
 
 static int read_marker(const char *dir, struct win_setup_marker *m,

@@ -5,13 +5,8 @@
 
 #include <stdint.h>
 
+#include "windows/setup.h" /* WIN_PROXY_PORT_FIRST, _LAST */
 #include "windows/win32.h"
-
-/* The loopback ports the setup's filters let the offline user reach. */
-#ifndef WIN_PROXY_PORT_FIRST
-#define WIN_PROXY_PORT_FIRST 3128
-#define WIN_PROXY_PORT_LAST 3135
-#endif
 
 struct win_proxy;
 

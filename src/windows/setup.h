@@ -13,7 +13,10 @@
  *   win_setup_marker_  the record of what a setup made, and whether it can
  *                      be trusted given what the system shows;
  *   win_setup_report_  the structured error a failed setup leaves for
- *                      `paddock check`.
+ *                      `paddock check`;
+ *   win_setup_filter   the Windows Filtering Platform filters of the
+ *                      offline user (setup_wfp_spec.c says why they exist
+ *                      beside the firewall rules).
  *
  * Every function returns 0 or a negative errno and prints nothing.
  */
@@ -37,9 +40,21 @@
 #define WIN_SETUP_RULE_OUT "paddock-offline-block-outbound"
 #define WIN_SETUP_RULE_IN "paddock-offline-block-inbound"
 
+/*
+ * The loopback ports of paddock's proxy on Windows (issue 7). Setup
+ * permits the offline user to reach 127.0.0.1 on these TCP ports and
+ * nothing else; paddock.exe's proxy binds the first free one, so eight
+ * proxied runs can share the machine and a port in use never asks for
+ * setup (and UAC) again. 3128 is the Linux proxy's port inside its
+ * private namespace.
+ */
+#define WIN_PROXY_PORT_FIRST 3128
+#define WIN_PROXY_PORT_LAST 3135
+
 /* The version of the setup paddock performs and of its marker: a marker
- * of another version is stale and setup must run again. */
-#define WIN_SETUP_VERSION 1
+ * of another version is stale and setup must run again. 2: the WFP
+ * filters. */
+#define WIN_SETUP_VERSION 2
 /* Passwords: at least 24 characters (the brief's floor), drawn from
  * WIN_SETUP_PASSWORD_ALPHABET. */
 #define WIN_SETUP_PASSWORD_LEN 32
@@ -91,6 +106,53 @@ int win_setup_args_decode(const char *text, size_t len,
  * (S-1-5-21-a-b-c-rid), the only kind of user setup is made for. */
 bool win_setup_sid_is_account(const char *sid);
 
+/* --- the WFP filters (setup_wfp_spec.c) ------------------------------- */
+
+/* A GUID as plain data, laid out as Windows' GUID. */
+struct win_setup_guid {
+	uint32_t data1;
+	uint16_t data2, data3;
+	uint8_t data4[8];
+};
+
+#define WIN_SETUP_SUBLAYER "paddock-offline-connect"
+/* Sublayers are evaluated from the highest weight down; see
+ * setup_wfp_spec.c for why paddock's is the highest. */
+#define WIN_SETUP_SUBLAYER_WEIGHT 0xffff
+
+enum win_setup_filter {
+	WIN_SETUP_FILTER_BLOCK_V4, /* every IPv4 connection, loopback too */
+	WIN_SETUP_FILTER_BLOCK_V6, /* every IPv6 connection, loopback too */
+	WIN_SETUP_FILTER_PERMIT_PROXY, /* TCP to 127.0.0.1, the proxy ports */
+	WIN_SETUP_FILTER_COUNT,
+};
+
+/* One filter at an ALE connect layer, matching the offline user's
+ * processes (FWPM_CONDITION_ALE_USER_ID) and, for the permit, the
+ * remote address, protocol and port range. */
+struct win_setup_filter_spec {
+	const char *name; /* the dry run's and the change's target */
+	const char *tag; /* the marker's word for it */
+	struct win_setup_guid key;
+	bool ipv6; /* FWPM_LAYER_ALE_AUTH_CONNECT_V6, else _V4 */
+	bool permit; /* FWP_ACTION_PERMIT, else FWP_ACTION_BLOCK */
+	uint64_t weight; /* within paddock's sublayer */
+	uint32_t remote_v4; /* host order; 0: any address */
+	uint8_t protocol; /* 6: TCP; 0: any */
+	uint16_t port_first, port_last; /* 0, 0: any port */
+};
+
+extern const struct win_setup_guid win_setup_sublayer_key;
+extern const struct win_setup_filter_spec
+	win_setup_filters[WIN_SETUP_FILTER_COUNT];
+
+/* The filter whose name is name, or -1. */
+int win_setup_filter_find(const char *name);
+/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (39 bytes with the NUL);
+ * -ENOSPC. */
+int win_setup_guid_format(const struct win_setup_guid *g, char *buf,
+			  size_t size);
+
 /* --- the plan -------------------------------------------------------- */
 
 enum win_setup_kind {
@@ -101,6 +163,8 @@ enum win_setup_kind {
 	WIN_SETUP_PROFILE_KIND, /* a user's profile, initialised */
 	WIN_SETUP_DIR_KIND, /* the setup directory, its DACL denying the group */
 	WIN_SETUP_RULE_KIND, /* a firewall rule for the offline user */
+	WIN_SETUP_SUBLAYER_KIND, /* paddock's WFP sublayer */
+	WIN_SETUP_FILTER_KIND, /* a WFP filter of the offline user */
 	WIN_SETUP_SECRET_KIND, /* a new password, DPAPI-encrypted on disk */
 	WIN_SETUP_WRITE_GRANT_KIND, /* write entries for the group */
 	WIN_SETUP_READ_GRANT_KIND, /* read and execute for the group */
@@ -122,10 +186,11 @@ enum win_setup_account {
 struct win_setup_change {
 	enum win_setup_kind kind;
 	enum win_setup_op op;
-	/* The user or group name, the rule's name, or the path. */
+	/* The user or group name, the rule's, sublayer's or filter's name,
+	 * or the path. */
 	char target[WIN_SETUP_PATH_MAX];
 	/* The group of a membership ("S-1-5-32-545" for Users); the rule's
-	 * direction ("out", "in"). */
+	 * direction ("out", "in"); the WFP object's key ("{...}"). */
 	char subject[WIN_SID_STRING_MAX];
 	enum win_setup_account account;
 	/* Grants: inherited by everything below the path; else the object
@@ -165,12 +230,16 @@ struct win_setup_present {
 	bool profile[2];
 	bool dir;
 	bool rule_out, rule_in;
+	bool sublayer; /* paddock's WFP sublayer, as setup adds it */
+	bool filter[WIN_SETUP_FILTER_COUNT]; /* each read back as added */
 };
 
 /*
  * The setup plan, in the order it must run: the group, the users and what
- * makes them usable, the setup directory, the firewall rules (the broad
- * outbound block first, then the narrower inbound one) before any secret
+ * makes them usable, the setup directory, the firewall rules and WFP
+ * filters (the broad outbound rule; the WFP sublayer, its two block
+ * filters, then the narrower permit; the narrower inbound rule last)
+ * before any secret
  * exists (a user whose rule failed has no stored password, so paddock
  * cannot run as it), the secrets, the write grants, the marker, and last
  * the read grants, flagged background. The profile itself gets a read
@@ -235,6 +304,7 @@ struct win_setup_marker {
 	char user[2][64];
 	char user_sid[2][WIN_SID_STRING_MAX];
 	bool rule_out, rule_in;
+	bool filter[WIN_SETUP_FILTER_COUNT]; /* the WFP filters made */
 	bool read_grants_done;
 };
 
@@ -255,6 +325,8 @@ struct win_setup_seen {
 	bool secret[2]; /* the encrypted files exist */
 	bool rule_out, rule_in; /* exist and read back as written */
 	bool rules_effective; /* no Group Policy overrides local rules */
+	bool sublayer; /* paddock's WFP sublayer reads back as added */
+	bool filter[WIN_SETUP_FILTER_COUNT]; /* each read back as added */
 };
 
 /* Why a marker is not trusted. */
@@ -265,6 +337,7 @@ enum win_setup_distrust {
 	WIN_SETUP_NO_USER,
 	WIN_SETUP_NO_SECRET,
 	WIN_SETUP_NO_RULE,
+	WIN_SETUP_NO_FILTER,
 	WIN_SETUP_RULES_OVERRIDDEN,
 };
 
@@ -289,6 +362,7 @@ enum win_setup_code {
 	WIN_SETUP_E_ACL, /* write or read grants */
 	WIN_SETUP_E_MARKER, /* the setup directory or the marker */
 	WIN_SETUP_E_UNINSTALL, /* a removal failed */
+	WIN_SETUP_E_WFP, /* the WFP sublayer or filters */
 	WIN_SETUP_CODE_COUNT,
 };
 

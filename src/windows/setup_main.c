@@ -242,8 +242,8 @@ static void gathered_free(struct gathered *g)
 		free(g->trees[i]);
 }
 
-/* What exists already: the group, the users, the verified rules. The
- * rest is idempotent and done again. */
+/* What exists already: the group, the users, the verified rules and WFP
+ * filters. The rest is idempotent and done again. */
 static void present(struct setup_run *run, struct win_setup_present *p)
 {
 	char sid[WIN_SID_STRING_MAX], other[WIN_SID_STRING_MAX];
@@ -262,6 +262,12 @@ static void present(struct setup_run *run, struct win_setup_present *p)
 	if (p->user[0] &&
 	    win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
 		p->rule_in = ok;
+	/* A filter that cannot be read is planned again, not assumed. */
+	if (p->user[0] &&
+	    win_setupw_wfp_check(sid, &p->sublayer, p->filter, NULL) < 0) {
+		p->sublayer = false;
+		memset(p->filter, 0, sizeof(p->filter));
+	}
 }
 
 static void print_plan(const struct win_setup_plan *p, const char *what)

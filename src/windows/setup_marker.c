@@ -13,12 +13,15 @@
  * system shows every one of those things (a marker left behind after a
  * firewall rule was deleted, or after a failed setup, is stale).
  *
- *   paddock-setup-marker 1
+ *   paddock-setup-marker 2
  *   owner S-1-5-21-...          the real user setup was made for
  *   group S-1-5-21-...          paddock-sandbox's SID
  *   offline paddock-offline S-1-5-21-...
  *   online paddock-online S-1-5-21-...
  *   rules out,in                the offline user's firewall rules
+ *   filters block-v4,block-v6,permit-proxy
+ *                               its WFP filters (setup_wfp_spec.c), in
+ *                               that order; both blocks are required
  *   read-grants done            or "pending"
  */
 #include <errno.h>
@@ -30,22 +33,46 @@
 
 static const char header[] = "paddock-setup-marker";
 
+/* The blocks are what the filters promise: a marker without both is
+ * not a complete setup. */
+static bool blocks_claimed(const bool *filter)
+{
+	return filter[WIN_SETUP_FILTER_BLOCK_V4] &&
+	       filter[WIN_SETUP_FILTER_BLOCK_V6];
+}
+
+/* "block-v4,block-v6[,permit-proxy]" */
+static void format_filters(const bool *filter, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++)
+		if (filter[f])
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+					      n ? "," : "",
+					      win_setup_filters[f].tag);
+}
+
 int win_setup_marker_format(const struct win_setup_marker *m, char *buf,
 			    size_t size)
 {
+	char filters[128];
 	int n;
 
 	if (!win_setup_sid_is_account(m->owner_sid) ||
 	    !win_setup_sid_is_account(m->group_sid) ||
 	    !win_setup_sid_is_account(m->user_sid[0]) ||
-	    !win_setup_sid_is_account(m->user_sid[1]) || !m->rule_out)
+	    !win_setup_sid_is_account(m->user_sid[1]) || !m->rule_out ||
+	    !blocks_claimed(m->filter))
 		return -EINVAL;
+	format_filters(m->filter, filters, sizeof(filters));
 	n = snprintf(
 		buf, size,
-		"%s %u\nowner %s\ngroup %s\noffline %s %s\nonline %s %s\nrules %s\nread-grants %s\n",
+		"%s %u\nowner %s\ngroup %s\noffline %s %s\nonline %s %s\nrules %s\nfilters %s\nread-grants %s\n",
 		header, m->version, m->owner_sid, m->group_sid, m->user[0],
 		m->user_sid[0], m->user[1], m->user_sid[1],
-		m->rule_in ? "out,in" : "out",
+		m->rule_in ? "out,in" : "out", filters,
 		m->read_grants_done ? "done" : "pending");
 	if (n < 0)
 		return -EINVAL;
@@ -59,7 +86,8 @@ enum {
 	SEEN_ONLINE = 8,
 	SEEN_RULES = 16,
 	SEEN_GRANTS = 32,
-	SEEN_ALL = 63
+	SEEN_FILTERS = 64,
+	SEEN_ALL = 127
 };
 
 static int copy_sid(const char *value, char *out)
@@ -80,6 +108,31 @@ static int parse_user(const char *value, const char *expected,
 		return -EINVAL;
 	strcpy(m->user[a], expected);
 	return copy_sid(value + n + 1, m->user_sid[a]);
+}
+
+/* The filters' tags, comma-separated, each known, in the order of
+ * win_setup_filters (so each at most once), both blocks among them. */
+static int parse_filters(const char *value, bool *filter)
+{
+	int next = 0;
+
+	while (*value) {
+		size_t len = strcspn(value, ",");
+		int f;
+
+		for (f = next; f < WIN_SETUP_FILTER_COUNT; f++)
+			if (strlen(win_setup_filters[f].tag) == len &&
+			    strncmp(value, win_setup_filters[f].tag, len) == 0)
+				break;
+		if (f == WIN_SETUP_FILTER_COUNT)
+			return -EINVAL;
+		filter[f] = true;
+		next = f + 1;
+		value += len;
+		if (*value == ',' && *++value == '\0')
+			return -EINVAL;
+	}
+	return blocks_claimed(filter) ? 0 : -EINVAL;
 }
 
 static int parse_line(char *line, struct win_setup_marker *m, unsigned *seen)
@@ -108,6 +161,9 @@ static int parse_line(char *line, struct win_setup_marker *m, unsigned *seen)
 		m->rule_out = true;
 		m->rule_in = strcmp(value, "out,in") == 0;
 		r = m->rule_in || strcmp(value, "out") == 0 ? 0 : -EINVAL;
+	} else if (strcmp(line, "filters") == 0) {
+		bit = SEEN_FILTERS;
+		r = parse_filters(value, m->filter);
 	} else if (strcmp(line, "read-grants") == 0) {
 		bit = SEEN_GRANTS;
 		m->read_grants_done = strcmp(value, "done") == 0;
@@ -189,6 +245,13 @@ enum win_setup_distrust win_setup_marker_trust(const struct win_setup_marker *m,
 	 * that does not claim it is not a complete setup. */
 	if (!m->rule_out || !s->rule_out || (m->rule_in && !s->rule_in))
 		return WIN_SETUP_NO_RULE;
+	/* The rules leave loopback open; the filters close it. Every filter
+	 * the marker claims must read back, in paddock's sublayer. */
+	if (!blocks_claimed(m->filter) || !s->sublayer)
+		return WIN_SETUP_NO_FILTER;
+	for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++)
+		if (m->filter[f] && !s->filter[f])
+			return WIN_SETUP_NO_FILTER;
 	if (!s->rules_effective)
 		return WIN_SETUP_RULES_OVERRIDDEN;
 	return WIN_SETUP_TRUSTED;
@@ -210,6 +273,8 @@ const char *win_setup_distrust_text(enum win_setup_distrust d)
 		return "a sandbox user's encrypted password is missing";
 	case WIN_SETUP_NO_RULE:
 		return "a firewall rule blocking the offline user is missing or was changed";
+	case WIN_SETUP_NO_FILTER:
+		return "a WFP filter of the offline user (the block of its connections, loopback included, or the permit of paddock's proxy ports) is missing or was changed";
 	case WIN_SETUP_RULES_OVERRIDDEN:
 		return "Group Policy makes local firewall rules ineffective on this machine";
 	}
@@ -228,6 +293,7 @@ static const char *const code_names[WIN_SETUP_CODE_COUNT] = {
 	[WIN_SETUP_E_ACL] = "E_ACL",
 	[WIN_SETUP_E_MARKER] = "E_MARKER",
 	[WIN_SETUP_E_UNINSTALL] = "E_UNINSTALL",
+	[WIN_SETUP_E_WFP] = "E_WFP",
 };
 
 const char *win_setup_code_name(enum win_setup_code code)

@@ -116,6 +116,32 @@ static int plan_account(struct win_setup_plan *p, enum win_setup_account a,
 	return r;
 }
 
+/* The WFP sublayer, then the blocks, then the permit that narrows them:
+ * should any step fail, what is installed still blocks. Each change's
+ * subject is the object's key. */
+static int plan_wfp(struct win_setup_plan *p,
+		    const struct win_setup_present *pr)
+{
+	char key[40];
+	int r = 0;
+
+	if (!pr->sublayer) {
+		win_setup_guid_format(&win_setup_sublayer_key, key,
+				      sizeof(key));
+		r = push(p, WIN_SETUP_SUBLAYER_KIND, WIN_SETUP_SUBLAYER, key,
+			 WIN_SETUP_OFFLINE, false);
+	}
+	for (int f = 0; r == 0 && f < WIN_SETUP_FILTER_COUNT; f++) {
+		if (pr->filter[f])
+			continue;
+		win_setup_guid_format(&win_setup_filters[f].key, key,
+				      sizeof(key));
+		r = push(p, WIN_SETUP_FILTER_KIND, win_setup_filters[f].name,
+			 key, WIN_SETUP_OFFLINE, false);
+	}
+	return r;
+}
+
 static int plan_files(struct win_setup_plan *p,
 		      const struct win_setup_input *in)
 {
@@ -186,6 +212,10 @@ int win_setup_plan_install(const struct win_setup_input *in,
 	if (r == 0 && !pr->rule_out)
 		r = push(&p, WIN_SETUP_RULE_KIND, WIN_SETUP_RULE_OUT, "out",
 			 WIN_SETUP_OFFLINE, false);
+	/* Firewall rules do not apply to loopback (setup_wfp_spec.c): the
+	 * WFP filters close it, the blocks before the permit. */
+	if (r == 0)
+		r = plan_wfp(&p, pr);
 	if (r == 0 && !pr->rule_in)
 		r = push(&p, WIN_SETUP_RULE_KIND, WIN_SETUP_RULE_IN, "in",
 			 WIN_SETUP_OFFLINE, false);
@@ -240,6 +270,28 @@ static const char *group_label(const char *subject)
 		       : "group " WIN_SETUP_GROUP;
 }
 
+static int describe_filter(const struct win_setup_change *c, char *buf,
+			   size_t size)
+{
+	int f = win_setup_filter_find(c->target);
+	const struct win_setup_filter_spec *s;
+
+	if (f < 0)
+		return -EINVAL;
+	s = &win_setup_filters[f];
+	if (s->permit)
+		return snprintf(
+			buf, size,
+			"add WFP filter %s %s (persistent): permit TCP connections of %s to 127.0.0.1 ports %u-%u (paddock's proxy), above the blocks",
+			c->target, c->subject, WIN_SETUP_USER_OFFLINE,
+			(unsigned)s->port_first, (unsigned)s->port_last);
+	return snprintf(
+		buf, size,
+		"add WFP filter %s %s (persistent): block every IPv%c connection of %s, loopback included",
+		c->target, c->subject, s->ipv6 ? '6' : '4',
+		WIN_SETUP_USER_OFFLINE);
+}
+
 static int describe_add(const struct win_setup_change *c, char *buf,
 			size_t size)
 {
@@ -274,6 +326,14 @@ static int describe_add(const struct win_setup_change *c, char *buf,
 			buf, size,
 			"add firewall rule %s: block all %sbound traffic of %s, every profile",
 			c->target, c->subject, WIN_SETUP_USER_OFFLINE);
+	case WIN_SETUP_SUBLAYER_KIND:
+		return snprintf(
+			buf, size,
+			"add WFP sublayer %s %s (persistent, weight %u: evaluated first) for the filters of %s",
+			c->target, c->subject, WIN_SETUP_SUBLAYER_WEIGHT,
+			WIN_SETUP_USER_OFFLINE);
+	case WIN_SETUP_FILTER_KIND:
+		return describe_filter(c, buf, size);
 	case WIN_SETUP_SECRET_KIND:
 		return snprintf(
 			buf, size,
@@ -324,6 +384,12 @@ static int describe_remove(const struct win_setup_change *c, char *buf,
 	case WIN_SETUP_RULE_KIND:
 		return snprintf(buf, size, "delete firewall rule %s",
 				c->target);
+	case WIN_SETUP_SUBLAYER_KIND:
+		return snprintf(buf, size, "delete WFP sublayer %s %s",
+				c->target, c->subject);
+	case WIN_SETUP_FILTER_KIND:
+		return snprintf(buf, size, "delete WFP filter %s %s", c->target,
+				c->subject);
 	case WIN_SETUP_SECRET_KIND:
 		return snprintf(buf, size, "delete the secret %s", c->target);
 	case WIN_SETUP_WRITE_GRANT_KIND:

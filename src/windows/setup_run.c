@@ -5,9 +5,12 @@
  *
  * Failure safety. A setup first deletes the old marker, so that whatever
  * fails afterwards leaves no marker to trust; the marker is written only
- * once the users, the rules (read back) and the secrets are in place. The
- * firewall rules come before any secret, so a user whose rule failed has
- * no password paddock knows. The only broad inheritable entries, the read
+ * once the users, the rules and WFP filters (read back) and the secrets
+ * are in place. The firewall rules and filters come before any secret,
+ * so a user whose rule or filter failed has no password paddock knows;
+ * the WFP blocks come before the permit that narrows them, and an
+ * uninstall removes the permit first, so the offline user stays blocked
+ * whatever step fails. The only broad inheritable entries, the read
  * grants, run last, in the background helper, which removes the ones it
  * added when one fails.
  */
@@ -44,6 +47,7 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 	struct win_setup_marker m = { .version = WIN_SETUP_VERSION,
 				      .rule_out = true,
 				      .rule_in = true,
+				      .filter = { true, true, true },
 				      .read_grants_done = done };
 	struct paddock_error err = { 0 };
 	char text[WIN_SETUP_MARKER_MAX];
@@ -136,6 +140,12 @@ int setup_run_change(struct setup_run *run, const struct win_setup_change *c)
 		if (c->op == WIN_SETUP_REMOVE)
 			return win_setupw_fw_remove(c->target, &run->report);
 		return add_rule(run, c);
+	case WIN_SETUP_SUBLAYER_KIND:
+	case WIN_SETUP_FILTER_KIND:
+		if (c->op == WIN_SETUP_REMOVE)
+			return win_setupw_wfp_remove(c, &run->report);
+		return win_setupw_wfp_add(c, run->user_sid[WIN_SETUP_OFFLINE],
+					  &run->report);
 	case WIN_SETUP_SECRET_KIND:
 	case WIN_SETUP_MARKER_KIND:
 		if (c->op == WIN_SETUP_REMOVE)

@@ -10,6 +10,7 @@
  *                         and profiles (netapi32, userenv, the registry);
  *   win_setupw_secret_    passwords, DPAPI;
  *   win_setupw_fw_        the firewall rules (the Windows Firewall COM API);
+ *   win_setupw_wfp_       the WFP sublayer and filters (fwpuclnt);
  *   win_setupw_grant_     the read and write grants of the sandbox group.
  *
  * Every function returns 0 or a negative errno and fills the report with
@@ -76,6 +77,20 @@ int win_setupw_fw_check(const char *name, bool outbound, const char *user_sid,
 /* Whether local rules take effect on every profile (no Group Policy
  * overrides them). */
 int win_setupw_fw_effective(bool *ret_effective, struct win_setup_report *r);
+
+/* Add a SUBLAYER or FILTER change for the offline user user_sid: the
+ * sublayer read back, each filter replaced, read back by key and
+ * compared inside one transaction (setup_wfp.c). E_WFP on failure. */
+int win_setupw_wfp_add(const struct win_setup_change *c, const char *user_sid,
+		       struct win_setup_report *r);
+/* Remove one; what is already gone succeeds. E_UNINSTALL on failure. */
+int win_setupw_wfp_remove(const struct win_setup_change *c,
+			  struct win_setup_report *r);
+/* Whether paddock's sublayer and each filter (for user_sid) read back as
+ * setup adds them: one lookup by key each. */
+int win_setupw_wfp_check(const char *user_sid, bool *ret_sublayer,
+			 bool ret_filter[WIN_SETUP_FILTER_COUNT],
+			 struct win_setup_report *r);
 
 /* Apply or remove a WRITE_GRANT or READ_GRANT change for group_sid;
  * *ret_skipped: a system tree Users may already read. */

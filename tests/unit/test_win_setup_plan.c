@@ -47,12 +47,18 @@ static void setup_plan_covers_every_kind_in_order(void **state)
 {
 	struct win_setup_present none = { 0 };
 	struct win_setup_plan p;
-	ssize_t out, in, secret, marker, grant;
+	ssize_t out, in, secret, marker, grant, sublayer, block4, block6,
+		permit;
 
 	(void)state;
 	assert_int_equal(win_setup_plan_install(&input, &none, &p), 0);
 	for (int k = 0; k < WIN_SETUP_KIND_COUNT; k++)
 		assert_true(find(&p, (enum win_setup_kind)k, NULL) >= 0);
+	sublayer = find(&p, WIN_SETUP_SUBLAYER_KIND, WIN_SETUP_SUBLAYER);
+	block4 = find(&p, WIN_SETUP_FILTER_KIND, "paddock-offline-block-v4");
+	block6 = find(&p, WIN_SETUP_FILTER_KIND, "paddock-offline-block-v6");
+	permit =
+		find(&p, WIN_SETUP_FILTER_KIND, "paddock-offline-permit-proxy");
 	out = find(&p, WIN_SETUP_RULE_KIND, WIN_SETUP_RULE_OUT);
 	in = find(&p, WIN_SETUP_RULE_KIND, WIN_SETUP_RULE_IN);
 	secret = find(&p, WIN_SETUP_SECRET_KIND, NULL);
@@ -66,6 +72,16 @@ static void setup_plan_covers_every_kind_in_order(void **state)
 	assert_true(find(&p, WIN_SETUP_USER_KIND, NULL) < out);
 	assert_true(out < in && in < secret && secret < marker);
 	assert_true(marker < grant);
+	/* The WFP filters right after the outbound rule: the sublayer, the
+	 * blocks, then the permit that narrows them, all before any
+	 * secret. */
+	assert_int_equal(sublayer, out + 1);
+	assert_true(sublayer < block4 && block4 < block6 && block6 < permit);
+	assert_true(permit < secret);
+	assert_string_equal(p.changes[sublayer].subject,
+			    "{9014d008-fd78-4fc3-a064-79cbea8e13c1}");
+	assert_string_equal(p.changes[permit].subject,
+			    "{1d15dc88-be9c-4c52-bee6-a7e88951cd33}");
 	for (size_t i = 0; i < p.len; i++) {
 		assert_int_equal(p.changes[i].op, WIN_SETUP_ADD);
 		assert_int_equal(p.changes[i].background,
@@ -139,10 +155,15 @@ static void present_parts_are_skipped_but_secrets_reset(void **state)
 		all.member[a][0] = all.member[a][1] = true;
 	}
 	all.group = all.dir = all.rule_out = all.rule_in = true;
+	all.sublayer = true;
+	for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++)
+		all.filter[f] = true;
 	assert_int_equal(win_setup_plan_install(&input, &all, &p), 0);
 	assert_int_equal(find(&p, WIN_SETUP_GROUP_KIND, NULL), -1);
 	assert_int_equal(find(&p, WIN_SETUP_USER_KIND, NULL), -1);
 	assert_int_equal(find(&p, WIN_SETUP_RULE_KIND, NULL), -1);
+	assert_int_equal(find(&p, WIN_SETUP_SUBLAYER_KIND, NULL), -1);
+	assert_int_equal(find(&p, WIN_SETUP_FILTER_KIND, NULL), -1);
 	assert_true(find(&p, WIN_SETUP_SECRET_KIND,
 			 "C:\\ProgramData\\paddock\\paddock-offline.secret") >=
 		    0);
@@ -188,6 +209,80 @@ static void apply(struct model *m, const struct win_setup_change *c)
 	m->n--;
 }
 
+/* A filter found changed or missing is added again, alone. */
+static void only_missing_filters_are_planned(void **state)
+{
+	struct win_setup_present pr = { 0 };
+	struct win_setup_plan p;
+
+	(void)state;
+	pr.sublayer = true;
+	pr.filter[WIN_SETUP_FILTER_BLOCK_V4] = true;
+	pr.filter[WIN_SETUP_FILTER_PERMIT_PROXY] = true;
+	assert_int_equal(win_setup_plan_install(&input, &pr, &p), 0);
+	assert_int_equal(find(&p, WIN_SETUP_SUBLAYER_KIND, NULL), -1);
+	assert_true(find(&p, WIN_SETUP_FILTER_KIND,
+			 "paddock-offline-block-v6") >= 0);
+	assert_int_equal(
+		find(&p, WIN_SETUP_FILTER_KIND, "paddock-offline-block-v4"),
+		-1);
+	assert_int_equal(
+		find(&p, WIN_SETUP_FILTER_KIND, "paddock-offline-permit-proxy"),
+		-1);
+	win_setup_plan_free(&p);
+}
+
+/* The filters as data: the permit narrower than the blocks and above
+ * them, both blocks covering every address and port, the range the one
+ * the proxy uses. */
+static void filters_block_everything_but_the_proxy_range(void **state)
+{
+	const struct win_setup_filter_spec *b4 =
+		&win_setup_filters[WIN_SETUP_FILTER_BLOCK_V4];
+	const struct win_setup_filter_spec *b6 =
+		&win_setup_filters[WIN_SETUP_FILTER_BLOCK_V6];
+	const struct win_setup_filter_spec *pp =
+		&win_setup_filters[WIN_SETUP_FILTER_PERMIT_PROXY];
+	char a[40], b[40];
+
+	(void)state;
+	assert_false(b4->permit || b6->permit);
+	assert_false(b4->ipv6);
+	assert_true(b6->ipv6);
+	assert_true(!b4->remote_v4 && !b4->protocol && !b4->port_first &&
+		    !b4->port_last);
+	assert_true(!b6->remote_v4 && !b6->protocol && !b6->port_first &&
+		    !b6->port_last);
+	assert_true(pp->permit);
+	assert_false(pp->ipv6);
+	assert_true(pp->weight > b4->weight);
+	assert_int_equal(pp->remote_v4, 0x7f000001u);
+	assert_int_equal(pp->protocol, 6);
+	assert_int_equal(pp->port_first, WIN_PROXY_PORT_FIRST);
+	assert_int_equal(pp->port_last, WIN_PROXY_PORT_LAST);
+	assert_int_equal(WIN_PROXY_PORT_FIRST, 3128);
+	assert_int_equal(WIN_PROXY_PORT_LAST, 3135);
+	/* Distinct keys, names and tags. */
+	for (int i = 0; i < WIN_SETUP_FILTER_COUNT; i++) {
+		win_setup_guid_format(&win_setup_filters[i].key, a, sizeof(a));
+		win_setup_guid_format(&win_setup_sublayer_key, b, sizeof(b));
+		assert_string_not_equal(a, b);
+		assert_int_equal(
+			win_setup_filter_find(win_setup_filters[i].name), i);
+		for (int j = 0; j < i; j++) {
+			win_setup_guid_format(&win_setup_filters[j].key, b,
+					      sizeof(b));
+			assert_string_not_equal(a, b);
+			assert_string_not_equal(win_setup_filters[i].tag,
+						win_setup_filters[j].tag);
+		}
+	}
+	assert_int_equal(win_setup_filter_find("paddock-offline-block"), -1);
+	assert_int_equal(strlen(a), 38);
+	assert_int_equal(win_setup_guid_format(&win_setup_sublayer_key, a, 38),
+			 -ENOSPC);
+}
+
 static void uninstall_is_the_exact_inverse(void **state)
 {
 	struct win_setup_present none = { 0 };
@@ -211,6 +306,18 @@ static void uninstall_is_the_exact_inverse(void **state)
 	assert_int_equal(m.n, 0);
 	for (int k = 0; k < WIN_SETUP_KIND_COUNT; k++)
 		assert_true(kinds[k]);
+	/* The permit goes first, the blocks after it, the sublayer after
+	 * them, the broad outbound rule after the sublayer: while uninstall
+	 * runs, the offline user stays blocked. */
+	assert_true(
+		find(&undo, WIN_SETUP_FILTER_KIND,
+		     "paddock-offline-permit-proxy") <
+		find(&undo, WIN_SETUP_FILTER_KIND, "paddock-offline-block-v6"));
+	assert_true(
+		find(&undo, WIN_SETUP_FILTER_KIND, "paddock-offline-block-v4") <
+		find(&undo, WIN_SETUP_SUBLAYER_KIND, NULL));
+	assert_true(find(&undo, WIN_SETUP_SUBLAYER_KIND, NULL) <
+		    find(&undo, WIN_SETUP_RULE_KIND, WIN_SETUP_RULE_OUT));
 	win_setup_plan_free(&setup);
 	win_setup_plan_free(&undo);
 }
@@ -263,6 +370,24 @@ static void every_change_has_a_dry_run_line(void **state)
 	assert_string_equal(
 		line,
 		"add firewall rule paddock-offline-block-outbound: block all outbound traffic of paddock-offline, every profile");
+	win_setup_describe(&setup.changes[find(&setup, WIN_SETUP_FILTER_KIND,
+					       "paddock-offline-block-v6")],
+			   line, sizeof(line));
+	assert_string_equal(
+		line,
+		"add WFP filter paddock-offline-block-v6 {c4915ccb-e77c-4584-8796-be14590fdc0e} (persistent): block every IPv6 connection of paddock-offline, loopback included");
+	win_setup_describe(&setup.changes[find(&setup, WIN_SETUP_FILTER_KIND,
+					       "paddock-offline-permit-proxy")],
+			   line, sizeof(line));
+	assert_string_equal(
+		line,
+		"add WFP filter paddock-offline-permit-proxy {1d15dc88-be9c-4c52-bee6-a7e88951cd33} (persistent): permit TCP connections of paddock-offline to 127.0.0.1 ports 3128-3135 (paddock's proxy), above the blocks");
+	win_setup_describe(
+		&undo.changes[find(&undo, WIN_SETUP_SUBLAYER_KIND, NULL)], line,
+		sizeof(line));
+	assert_string_equal(
+		line,
+		"delete WFP sublayer paddock-offline-connect {9014d008-fd78-4fc3-a064-79cbea8e13c1}");
 	win_setup_plan_free(&setup);
 	win_setup_plan_free(&undo);
 }
@@ -275,7 +400,8 @@ static struct win_setup_marker sample(void)
 {
 	struct win_setup_marker m = { .version = WIN_SETUP_VERSION,
 				      .rule_out = true,
-				      .rule_in = true };
+				      .rule_in = true,
+				      .filter = { true, true, true } };
 
 	strcpy(m.owner_sid, OWNER);
 	strcpy(m.group_sid, "S-1-5-21-1-2-3-1010");
@@ -300,6 +426,20 @@ static void marker_round_trips(void **state)
 			 0);
 	assert_memory_equal(&m, &back, sizeof(m));
 	assert_int_equal(win_setup_marker_format(&m, buf, 16), -ENOSPC);
+	n = win_setup_marker_format(&m, buf, sizeof(buf));
+	assert_non_null(
+		strstr(buf, "\nfilters block-v4,block-v6,permit-proxy\n"));
+	m.filter[WIN_SETUP_FILTER_PERMIT_PROXY] = false;
+	n = win_setup_marker_format(&m, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(win_setup_marker_parse(buf, (size_t)n, &back, NULL),
+			 0);
+	assert_false(back.filter[WIN_SETUP_FILTER_PERMIT_PROXY]);
+	/* A marker without both blocks is not a setup. */
+	m.filter[WIN_SETUP_FILTER_BLOCK_V6] = false;
+	assert_int_equal(win_setup_marker_format(&m, buf, sizeof(buf)),
+			 -EINVAL);
+	m.filter[WIN_SETUP_FILTER_BLOCK_V6] = true;
 	m.rule_out = false;
 	assert_int_equal(win_setup_marker_format(&m, buf, sizeof(buf)),
 			 -EINVAL);
@@ -312,55 +452,108 @@ static int parse(const char *text, unsigned *bad)
 	return win_setup_marker_parse(text, strlen(text), &m, bad);
 }
 
-#define BODY                                            \
-	"owner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n"  \
-	"offline paddock-offline S-1-5-21-1-2-3-1011\n" \
-	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n"
+#define BODY                                                        \
+	"owner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n"              \
+	"offline paddock-offline S-1-5-21-1-2-3-1011\n"             \
+	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n" \
+	"filters block-v4,block-v6,permit-proxy\n"
 
 static void marker_parser_is_strict(void **state)
 {
 	unsigned bad = 0;
 
 	(void)state;
-	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 0);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	/* A marker of version 1 (before the WFP filters) or of a later
+	 * version asks for setup again. */
+	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
+			       "read-grants pending\n",
+			       &bad),
+			 -EPROTO);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 -EPROTO);
 	/* A missing key, a repeated key, an unknown key, an empty line. */
-	assert_int_equal(parse("paddock-setup-marker 1\n" BODY, &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY, &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
 			       "read-grants done\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(bad, 8);
-	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
+	assert_int_equal(bad, 9);
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
 			       "read-grants done\nextra 1\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
 			       "\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
 	/* Another user's name, a group SID for a user, no newline at the
 	 * end, a carriage return. */
 	assert_int_equal(
-		parse("paddock-setup-marker 1\nowner " OWNER
+		parse("paddock-setup-marker 2\nowner " OWNER
 		      "\ngroup S-1-5-21-1-2-3-1010\noffline admin S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out\nread-grants done\n",
 		      &bad),
 		-EINVAL);
 	assert_int_equal(bad, 4);
 	assert_int_equal(
-		parse("paddock-setup-marker 1\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
+		parse("paddock-setup-marker 2\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
 		      &bad),
 		-EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 1", &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 1\r\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2", &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 2\r\n" BODY
 			       "read-grants done\n",
 			       &bad),
+			 -EINVAL);
+}
+
+#define HEAD                                                                   \
+	"paddock-setup-marker 2\nowner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n" \
+	"offline paddock-offline S-1-5-21-1-2-3-1011\n"                        \
+	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n"
+
+static void marker_filters_line_is_strict(void **state)
+{
+	unsigned bad = 0;
+
+	(void)state;
+	assert_int_equal(parse(HEAD "filters block-v4,block-v6\n"
+				    "read-grants done\n",
+			       &bad),
+			 0);
+	/* No filters line, a block missing, an unknown or repeated tag,
+	 * the wrong order, an empty item. */
+	assert_int_equal(parse(HEAD "read-grants done\n", &bad), -EINVAL);
+	assert_int_equal(parse(HEAD "filters block-v4,permit-proxy\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(bad, 7);
+	assert_int_equal(parse(HEAD "filters block-v4,block-v6,allow-all\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(parse(HEAD "filters block-v4,block-v4,block-v6\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(parse(HEAD "filters block-v6,block-v4\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(parse(HEAD "filters block-v4,,block-v6\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(parse(HEAD "filters block-v4,block-v6,\n"
+				    "read-grants done\n",
+			       &bad),
+			 -EINVAL);
+	assert_int_equal(parse(HEAD "filters \nread-grants done\n", &bad),
 			 -EINVAL);
 }
 
@@ -372,7 +565,9 @@ static void marker_is_trusted_only_when_everything_is_there(void **state)
 				      .secret = { true, true },
 				      .rule_out = true,
 				      .rule_in = true,
-				      .rules_effective = true };
+				      .rules_effective = true,
+				      .sublayer = true,
+				      .filter = { true, true, true } };
 	struct win_setup_seen s;
 
 	(void)state;
@@ -393,6 +588,26 @@ static void marker_is_trusted_only_when_everything_is_there(void **state)
 	s = all;
 	s.rule_in = false;
 	assert_int_equal(win_setup_marker_trust(&m, &s), WIN_SETUP_NO_RULE);
+	/* A WFP filter deleted after setup, or the sublayer, or a filter
+	 * changed (it does not read back as added). */
+	for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++) {
+		s = all;
+		s.filter[f] = false;
+		assert_int_equal(win_setup_marker_trust(&m, &s),
+				 WIN_SETUP_NO_FILTER);
+	}
+	s = all;
+	s.sublayer = false;
+	assert_int_equal(win_setup_marker_trust(&m, &s), WIN_SETUP_NO_FILTER);
+	/* A permit the marker does not claim is not required; a block
+	 * always is. */
+	m.filter[WIN_SETUP_FILTER_PERMIT_PROXY] = false;
+	s = all;
+	s.filter[WIN_SETUP_FILTER_PERMIT_PROXY] = false;
+	assert_int_equal(win_setup_marker_trust(&m, &s), WIN_SETUP_TRUSTED);
+	m.filter[WIN_SETUP_FILTER_BLOCK_V4] = false;
+	assert_int_equal(win_setup_marker_trust(&m, &all), WIN_SETUP_NO_FILTER);
+	m = sample();
 	s = all;
 	s.rules_effective = false;
 	assert_int_equal(win_setup_marker_trust(&m, &s),
@@ -402,6 +617,8 @@ static void marker_is_trusted_only_when_everything_is_there(void **state)
 			 WIN_SETUP_STALE_VERSION);
 	assert_non_null(
 		strstr(win_setup_distrust_text(WIN_SETUP_NO_RULE), "firewall"));
+	assert_non_null(
+		strstr(win_setup_distrust_text(WIN_SETUP_NO_FILTER), "WFP"));
 }
 
 static void report_round_trips_and_is_strict(void **state)
@@ -435,6 +652,15 @@ static void report_round_trips_and_is_strict(void **state)
 			 -EINVAL);
 	assert_string_equal(win_setup_code_name(WIN_SETUP_E_CANCELLED),
 			    "E_CANCELLED");
+	assert_string_equal(win_setup_code_name(WIN_SETUP_E_WFP), "E_WFP");
+	/* Codes are exit statuses: the older ones keep their numbers. */
+	assert_int_equal(WIN_SETUP_E_UNINSTALL, 10);
+	assert_int_equal(WIN_SETUP_E_WFP, 11);
+	r.code = WIN_SETUP_E_WFP;
+	strcpy(r.message, "x");
+	n = win_setup_report_format(&r, buf, sizeof(buf));
+	assert_int_equal(win_setup_report_parse(buf, (size_t)n, &back), 0);
+	assert_int_equal(back.code, WIN_SETUP_E_WFP);
 }
 
 /* --- passwords and system trees ------------------------------------------ */
@@ -503,11 +729,14 @@ int main(void)
 		cmocka_unit_test(users_join_users_by_its_well_known_sid),
 		cmocka_unit_test(ssh_and_hives_never_get_a_grant),
 		cmocka_unit_test(present_parts_are_skipped_but_secrets_reset),
+		cmocka_unit_test(only_missing_filters_are_planned),
+		cmocka_unit_test(filters_block_everything_but_the_proxy_range),
 		cmocka_unit_test(uninstall_is_the_exact_inverse),
 		cmocka_unit_test(bad_input_is_refused),
 		cmocka_unit_test(every_change_has_a_dry_run_line),
 		cmocka_unit_test(marker_round_trips),
 		cmocka_unit_test(marker_parser_is_strict),
+		cmocka_unit_test(marker_filters_line_is_strict),
 		cmocka_unit_test(
 			marker_is_trusted_only_when_everything_is_there),
 		cmocka_unit_test(report_round_trips_and_is_strict),

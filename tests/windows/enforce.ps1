@@ -32,9 +32,11 @@ With -Setup, from an elevated session, it also runs paddock setup and
 checks every change it claims (users, group, membership by SID, hidden
 users, firewall rules read back through NetSecurity, secrets denied to the
 sandbox group, no entry on ~/.ssh, the background read grants), that the
-marker stops being trusted once a firewall rule is deleted, and that
-paddock uninstall leaves no user, profile, rule, registry value, ACL entry
-or file behind.
+marker stops being trusted once a firewall rule is deleted, the WFP
+filters (as the offline user, a loopback listener outside the proxy's
+port range is refused and one inside it is reached; the online user
+reaches both), and that paddock uninstall leaves no user, profile, rule,
+WFP filter or sublayer, registry value, ACL entry or file behind.
 #>
 param(
 	[Parameter(Mandatory = $true)][string]$Paddock,
@@ -341,6 +343,61 @@ finally {
 }
 
 # --- paddock setup and uninstall (issue 5), with -Setup ---------------------
+
+# Exit status of a TCP connect to 127.0.0.1:$port made by PowerShell
+# running as $user (0: connected, 3: refused or blocked).
+function Connect-As([string]$user, [string]$password, [int]$port) {
+	$secure = ConvertTo-SecureString $password -AsPlainText -Force
+	$cred = New-Object Management.Automation.PSCredential ("$env:COMPUTERNAME\$user", $secure)
+	$cmd = "try { (New-Object Net.Sockets.TcpClient).Connect('127.0.0.1', $port); exit 0 } catch { exit 3 }"
+	$p = Start-Process -FilePath (Join-Path $env:SystemRoot 'System32\WindowsPowerShell\v1.0\powershell.exe') -ArgumentList '-NoProfile', '-Command', $cmd -Credential $cred -WorkingDirectory $env:SystemRoot -WindowStyle Hidden -Wait -PassThru
+	return $p.ExitCode
+}
+
+# A sandbox user's password, decrypted as paddock.exe does (DPAPI,
+# machine scope, no entropy; an elevated session may read the file).
+function Get-SandboxPassword([string]$dir, [string]$user) {
+	Add-Type -AssemblyName System.Security
+	$blob = [IO.File]::ReadAllBytes((Join-Path $dir "$user.secret"))
+	$plain = [Security.Cryptography.ProtectedData]::Unprotect($blob, $null, 'LocalMachine')
+	return [Text.Encoding]::ASCII.GetString($plain)
+}
+
+# Whether netsh's dump of the filter engine's state names the key.
+function Test-WfpKey([string]$key) {
+	$file = Join-Path $env:TEMP ("paddock-wfp-" + [guid]::NewGuid().ToString('N') + '.xml')
+	netsh wfp show state file="$file" | Out-Null
+	$found = (Get-Content -Raw $file) -match [regex]::Escape($key)
+	Remove-Item -Force $file -ErrorAction SilentlyContinue
+	return $found
+}
+
+# The loopback block and the proxy's port range (setup_wfp_spec.c): the
+# firewall rules cannot cover loopback, the WFP filters do.
+function Test-Loopback([string]$dir) {
+	$offline = Get-SandboxPassword $dir 'paddock-offline'
+	$online = Get-SandboxPassword $dir 'paddock-online'
+	$listeners = @{}
+	foreach ($port in 3127, 3128, 3135, 3136) {
+		try {
+			$l = New-Object Net.Sockets.TcpListener ([Net.IPAddress]::Loopback, $port)
+			$l.Start(); $listeners[$port] = $l
+		}
+		catch { Say 'INFO' "port $port is taken here: its loopback checks are skipped" }
+	}
+	try {
+		foreach ($port in 3127, 3136) {
+			if (-not $listeners[$port]) { continue }
+			Check "the offline user cannot reach a loopback listener outside the proxy's range (127.0.0.1:$port)" ((Connect-As 'paddock-offline' $offline $port) -ne 0)
+			Check "the online user reaches the same listener (127.0.0.1:$port)" ((Connect-As 'paddock-online' $online $port) -eq 0)
+		}
+		foreach ($port in 3128, 3135) {
+			if (-not $listeners[$port]) { continue }
+			Check "the offline user reaches a loopback listener inside the proxy's range (127.0.0.1:$port)" ((Connect-As 'paddock-offline' $offline $port) -eq 0)
+		}
+	}
+	finally { foreach ($l in $listeners.Values) { $l.Stop() } }
+}
 function Test-Setup {
 	$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 	if (-not $elevated) { Say 'INFO' 'setup checks skipped: this session is not elevated'; return }
@@ -348,9 +405,14 @@ function Test-Setup {
 	$ssh = Join-Path $env:USERPROFILE '.ssh'
 	$madeSsh = -not (Test-Path $ssh)
 	if ($madeSsh) { New-Item -ItemType Directory -Path $ssh | Out-Null; Set-Content -Path "$ssh\id_test" -Value 'not a key' }
+	# The WFP objects' keys, as the dry run prints them.
+	$keys = @(([regex]::Matches(((& $Paddock setup --dry-run) -join "`n"), 'WFP (?:sublayer|filter) \S+ (\{[0-9a-f-]{36}\})')) | ForEach-Object { $_.Groups[1].Value })
+	Check 'the dry run names the WFP sublayer and its three filters' ($keys.Count -eq 4)
 	try {
 		$code = Pd setup
 		Check 'paddock setup succeeds' ($code -eq 0)
+		foreach ($key in $keys) { Check "the WFP object $key exists" (Test-WfpKey $key) }
+		Test-Loopback $dir
 		foreach ($u in 'paddock-offline', 'paddock-online') {
 			Check "user $u exists" ($null -ne (Get-LocalUser -Name $u -ErrorAction SilentlyContinue))
 			$members = Get-LocalGroupMember -SID 'S-1-5-32-545' | ForEach-Object { $_.Name.Split('\')[-1] }
@@ -392,6 +454,7 @@ function Test-Setup {
 		}
 		Check 'no group is left' ($null -eq (Get-LocalGroup -Name 'paddock-sandbox' -ErrorAction SilentlyContinue))
 		Check 'no firewall rule is left' ($null -eq (Get-NetFirewallRule -DisplayName 'paddock-offline-*' -ErrorAction SilentlyContinue))
+		foreach ($key in $keys) { Check "no WFP object $key is left" (-not (Test-WfpKey $key)) }
 		Check 'no file is left' (-not (Test-Path $dir))
 		$left = @($env:USERPROFILE) + @(Get-ChildItem -Force $env:USERPROFILE | Where-Object { -not ($_.Attributes -band [IO.FileAttributes]::ReparsePoint) } | ForEach-Object { $_.FullName }) |
 			Where-Object { (Get-Acl $_ -ErrorAction SilentlyContinue).Sddl -match [regex]::Escape($groupSid) }

@@ -7,6 +7,8 @@
  *
  *   setupw-probe.exe dpapi DIR      encrypt a password into DIR, decrypt it
  *   setupw-probe.exe firewall SID   add, read back and remove a block rule
+ *   setupw-probe.exe wfp SID        add paddock's WFP sublayer and filters
+ *                                   for SID, check them, remove them
  *   setupw-probe.exe password       draw a password, print its length
  *
  * Each step prints "STEP: ok" or "STEP: CODE native N: message", and the
@@ -23,9 +25,9 @@ static int say(const char *step, int r, const struct win_setup_report *rep)
 	if (r == 0)
 		printf("%s: ok\n", step);
 	else
-		printf("%s: %s native 0x%08lx: %s\n", step,
+		printf("%s: %s native 0x%08lx: %s%s%s\n", step,
 		       win_setup_code_name(rep->code), rep->native,
-		       rep->message);
+		       rep->message, rep->operand[0] ? ": " : "", rep->operand);
 	return r == 0 ? 0 : 1;
 }
 
@@ -72,6 +74,57 @@ static int firewall(const char *sid)
 	return fails != 0;
 }
 
+static struct win_setup_change wfp_change(enum win_setup_kind kind,
+					  const char *name)
+{
+	struct win_setup_change c = { .kind = kind,
+				      .account = WIN_SETUP_OFFLINE };
+
+	snprintf(c.target, sizeof(c.target), "%s", name);
+	return c;
+}
+
+/* The steps setup and uninstall take, in their order, then what
+ * paddock.exe's check sees. */
+static int wfp(const char *sid)
+{
+	struct win_setup_report rep = { 0 };
+	struct win_setup_change c;
+	bool sublayer = false, filter[WIN_SETUP_FILTER_COUNT];
+	char step[96];
+	int fails = 0, r;
+
+	c = wfp_change(WIN_SETUP_SUBLAYER_KIND, WIN_SETUP_SUBLAYER);
+	fails += say("wfp-add-sublayer", win_setupw_wfp_add(&c, sid, &rep),
+		     &rep);
+	for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++) {
+		c = wfp_change(WIN_SETUP_FILTER_KIND,
+			       win_setup_filters[f].name);
+		snprintf(step, sizeof(step), "wfp-add-%s",
+			 win_setup_filters[f].tag);
+		fails += say(step, win_setupw_wfp_add(&c, sid, &rep), &rep);
+	}
+	r = win_setupw_wfp_check(sid, &sublayer, filter, &rep);
+	fails += say("wfp-check", r, &rep);
+	if (r == 0) {
+		printf("wfp-sublayer-present: %s\n", sublayer ? "yes" : "no");
+		for (int f = 0; f < WIN_SETUP_FILTER_COUNT; f++)
+			printf("wfp-%s-present: %s\n", win_setup_filters[f].tag,
+			       filter[f] ? "yes" : "no");
+	}
+	for (int f = WIN_SETUP_FILTER_COUNT - 1; f >= 0; f--) {
+		c = wfp_change(WIN_SETUP_FILTER_KIND,
+			       win_setup_filters[f].name);
+		snprintf(step, sizeof(step), "wfp-remove-%s",
+			 win_setup_filters[f].tag);
+		fails += say(step, win_setupw_wfp_remove(&c, &rep), &rep);
+	}
+	c = wfp_change(WIN_SETUP_SUBLAYER_KIND, WIN_SETUP_SUBLAYER);
+	fails += say("wfp-remove-sublayer", win_setupw_wfp_remove(&c, &rep),
+		     &rep);
+	return fails != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct win_setup_report rep = { 0 };
@@ -81,6 +134,8 @@ int main(int argc, char **argv)
 		return dpapi(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "firewall") == 0)
 		return firewall(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "wfp") == 0)
+		return wfp(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "password") == 0) {
 		int r = win_setupw_secret_password(pw, &rep);
 
@@ -89,6 +144,6 @@ int main(int argc, char **argv)
 		return r != 0;
 	}
 	fprintf(stderr,
-		"usage: setupw-probe.exe dpapi DIR | firewall SID | password\n");
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | password\n");
 	return 2;
 }

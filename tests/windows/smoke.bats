@@ -227,7 +227,8 @@ pd() {
 #
 # Wine 8 implements DPAPI, but not users (NetLocalGroupAdd and NetUserAdd
 # are stubs that report success and create nothing) nor the firewall's
-# rules (INetFwRule3 and the policy's state are missing). So a real setup
+# rules (INetFwRule3 and the policy's state are missing) nor the Windows
+# Filtering Platform (FwpmEngineOpen0 answers 1764). So a real setup
 # must fail here at its first step, say why, and leave no marker; the
 # steps Wine has are driven one by one through setupw-probe.exe.
 
@@ -291,11 +292,23 @@ wine_sid() {
 	[[ "$output" == *"read and execute on C:\\users\\$(id -un)\\projects and everything inside"* ]]
 	[[ "$output" == *"read and execute on C:\\windows and everything inside"* ]]
 	[[ "$output" != *".ssh"* ]]
-	# The broad outbound block before the inbound rule and the secrets.
-	out=$(grep -n 'block-outbound' <<<"$output" | cut -d: -f1)
-	in=$(grep -n 'block-inbound' <<<"$output" | cut -d: -f1)
-	secret=$(grep -n '\.secret' <<<"$output" | head -n 1 | cut -d: -f1)
-	[ "$out" -lt "$in" ] && [ "$in" -lt "$secret" ]
+	[[ "$output" == *"add WFP sublayer paddock-offline-connect {9014d008-fd78-4fc3-a064-79cbea8e13c1}"* ]]
+	[[ "$output" == *"add WFP filter paddock-offline-block-v4 {59bb3338-9b84-4e04-8275-a1eea4ca8e10} (persistent): block every IPv4 connection of paddock-offline, loopback included"* ]]
+	[[ "$output" == *"add WFP filter paddock-offline-block-v6 {c4915ccb-e77c-4584-8796-be14590fdc0e} (persistent): block every IPv6 connection of paddock-offline, loopback included"* ]]
+	[[ "$output" == *"add WFP filter paddock-offline-permit-proxy {1d15dc88-be9c-4c52-bee6-a7e88951cd33} (persistent): permit TCP connections of paddock-offline to 127.0.0.1 ports 3128-3135"* ]]
+	# The broad outbound block, then the WFP sublayer, its blocks and the
+	# permit that narrows them, then the inbound rule, then the secrets.
+	at() { grep -n -- "$1" <<<"$output" | head -n 1 | cut -d: -f1; }
+	out=$(at 'block-outbound')
+	sub=$(at 'WFP sublayer')
+	b4=$(at 'WFP filter paddock-offline-block-v4')
+	b6=$(at 'WFP filter paddock-offline-block-v6')
+	permit=$(at 'WFP filter paddock-offline-permit-proxy')
+	in=$(at 'block-inbound')
+	secret=$(at '\.secret')
+	[ $((out + 1)) -eq "$sub" ] && [ "$sub" -lt "$b4" ] &&
+		[ "$b4" -lt "$b6" ] && [ "$b6" -lt "$permit" ] &&
+		[ "$permit" -lt "$in" ] && [ "$in" -lt "$secret" ]
 	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
 }
 
@@ -311,6 +324,16 @@ wine_sid() {
 	[[ "$output" == *"delete the profile of paddock-online"* ]]
 	[[ "$output" == *"delete the setup marker C:\\ProgramData\\paddock\\setup-marker"* ]]
 	[[ "$output" == *"delete directory C:\\ProgramData\\paddock"* ]]
+	# The permit goes first, then the blocks, then their sublayer, then
+	# the outbound rule: the offline user stays blocked throughout.
+	at() { grep -n -- "$1" <<<"$output" | head -n 1 | cut -d: -f1; }
+	permit=$(at 'delete WFP filter paddock-offline-permit-proxy {1d15dc88-')
+	b6=$(at 'delete WFP filter paddock-offline-block-v6 {c4915ccb-')
+	b4=$(at 'delete WFP filter paddock-offline-block-v4 {59bb3338-')
+	sub=$(at 'delete WFP sublayer paddock-offline-connect {9014d008-')
+	out=$(at 'delete firewall rule paddock-offline-block-outbound')
+	[ "$permit" -lt "$b6" ] && [ "$b6" -lt "$b4" ] && [ "$b4" -lt "$sub" ] &&
+		[ "$sub" -lt "$out" ]
 }
 
 @test "setup and uninstall take only --dry-run" {
@@ -331,10 +354,14 @@ wine_sid() {
 	echo "$output"
 	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable: the elevated mode is not set up (no setup marker)"* ]]
 	[[ "$output" == *"last setup failed:"*"E_USER"* ]]
-	# Uninstall removes the report and the directory with it.
+	# Uninstall removes the report and the directory with it, but cannot
+	# tell whether WFP filters are left (Wine has no filter engine), and
+	# says so rather than report a clean removal.
 	run pd uninstall
 	echo "$output"
-	[ "$status" -eq 0 ]
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"E_UNINSTALL: cannot open the Base Filtering Engine"*": FwpmEngineOpen0 (native error 1764"* ]]
+	[[ "$output" == *"uninstall failed with E_UNINSTALL"* ]]
 	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
 }
 
@@ -342,10 +369,15 @@ wine_sid() {
 	sid=$(wine_sid)
 	dir="$WINEPREFIX/drive_c/ProgramData/paddock"
 	mkdir -p "$dir"
-	printf 'paddock-setup-marker 1\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	printf 'paddock-setup-marker 2\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" >"$dir/setup-marker"
 	run pd check
 	echo "$output"
 	[[ "$output" == *"not usable: the setup marker names the group paddock-sandbox, which is missing"* ]]
+	# A complete marker of version 1, before the WFP filters, asks for
+	# setup again.
+	printf 'paddock-setup-marker 1\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	run pd check
+	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
 	printf 'paddock-setup-marker 9\n' >"$dir/setup-marker"
 	run pd check
 	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
@@ -403,6 +435,23 @@ wine_sid() {
 	[[ "$output" == *"firewall-policy: E_FIREWALL native 0x80004001"* ]]
 	[[ "$output" == *"firewall-add: E_FIREWALL native 0x80004002"* ]]
 	[[ "$output" != *"firewall-rule-present: yes"* ]]
+}
+
+@test "WFP: Wine has no filter engine, and setup's code says so at every step" {
+	run probe wfp "$(wine_sid)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	# FwpmEngineOpen0 answers RPC_S_CANNOT_SUPPORT (1764): every add,
+	# the check and every removal report it; none passes for done, and
+	# the process is not aborted by an unimplemented entry point.
+	for step in add-sublayer add-block-v4 add-block-v6 add-permit-proxy check; do
+		[[ "$output" == *"wfp-$step: E_WFP native 0x000006e4: cannot open the Base Filtering Engine"*"FwpmEngineOpen0"* ]]
+	done
+	for step in remove-permit-proxy remove-block-v6 remove-block-v4 remove-sublayer; do
+		[[ "$output" == *"wfp-$step: E_UNINSTALL native 0x000006e4"* ]]
+	done
+	[[ "$output" != *": ok"* ]]
+	[[ "$output" != *"present: yes"* ]]
 }
 
 @test "the proxy's Winsock side: CONNECT, absolute-form HTTP and SOCKS5 on loopback, refusals reported" {
