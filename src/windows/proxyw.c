@@ -97,7 +97,7 @@ static int listen_in_range(struct win_proxy *p, struct paddock_error *err)
 	return win_err_set(
 		err, PADDOCK_STEP_PROXY, native, NULL,
 		native == WSAEADDRINUSE || native == WSAEACCES
-			? "every port of the proxy's reserved range (WIN_PROXY_PORT_FIRST to _LAST, 127.0.0.1:3128-3135) is in use"
+			? "every port of the proxy's reserved range (127.0.0.1:3128-3135) is in use: eight proxied runs at once are the most"
 			: "cannot listen on the proxy's loopback port");
 }
 

@@ -14,6 +14,7 @@
 
 #include "windows/elevated.h"
 #include "windows/sandbox.h"
+#include "windows/setup.h"
 
 /* The store's key of the workspace's capability SID. */
 static int workspace_key(const char *workspace, char **ret)
@@ -240,6 +241,10 @@ int win_sandbox_prepare(const struct paddock_policy *policy,
 		r = win_home_stubs(sb->home, &sb->stub_dir, err);
 		say_network(policy, sb);
 	}
+	if (r == 0 && policy->network == PADDOCK_NETWORK_PROXY)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"network: proxy: the command runs as the offline sandbox user, whose filters leave only 127.0.0.1:%d-%d, the proxies' ports, open",
+			WIN_PROXY_PORT_FIRST, WIN_PROXY_PORT_LAST);
 	if (r == 0 && policy->mode == PADDOCK_MODE_FULL_ACCESS)
 		log_msg(policy, PADDOCK_LOG_INFO,
 			"full access: no restricted token, no ACL entries");
