@@ -11,7 +11,7 @@
 
 /* The elevated mode's setup: valid or not and why, and the last failed
  * setup's report (setup_main.c writes it, a success removes it). */
-static void print_setup(void)
+static bool print_setup(void)
 {
 	struct paddock_error err = { 0 };
 	struct win_setup_info info;
@@ -19,7 +19,9 @@ static void print_setup(void)
 	char *dir = NULL, *text = NULL;
 	size_t len;
 
-	if (win_setup_load(&info, &err) == 0)
+	bool valid = win_setup_load(&info, &err) == 0;
+
+	if (valid)
 		printf("elevated mode (sandbox users, firewall): set up and verified (users %ls and %ls; read grants %s)\n",
 		       info.user[0], info.user[1],
 		       info.read_grants_done ? "done" : "still running");
@@ -36,6 +38,7 @@ static void print_setup(void)
 		       rep.native);
 	free(text);
 	free(dir);
+	return valid;
 }
 
 /* The version Windows really runs, which GetVersionEx hides from programs
@@ -67,6 +70,7 @@ static void print_system(void)
 int cli_check(int argc, char **argv)
 {
 	struct paddock_probe p;
+	bool elevated;
 
 	(void)argv;
 	if (argc > 1) {
@@ -84,13 +88,16 @@ int cli_check(int argc, char **argv)
 		       p.restricted_token);
 	else
 		printf("write-restricted token:               available\n");
-	print_setup();
-	printf("network: blocking is ADVISORY in the unelevated mode: with the network off, proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network; the elevated mode (issue 5) will block it with a firewall rule\n");
+	elevated = print_setup();
+	printf("network: in the elevated mode the offline user's firewall rule and filters block it (proxy mode: all but the proxy's loopback ports); blocking is ADVISORY in the unelevated mode: proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network, and proxy mode is refused\n");
 	printf("not enforced in the unelevated mode: deny-read paths (refused), blocking host sockets\n");
 	if (!p.isolation) {
 		printf("paddock run: cannot build a write-restricted token here; it refuses to run except with --sandbox full-access, which confines nothing\n");
 		return 1;
 	}
-	printf("paddock run: uses the unelevated mode, the only one this build has: a write-restricted token and ACL entries for capability SIDs confine writes to the writable roots, minus the protected names; no administrator rights are needed\n");
+	if (elevated)
+		printf("paddock run: uses the elevated mode: the command runs as a sandbox user (offline or online) under a write-restricted token; full access, and --windows-mode=unelevated, use the unelevated mode\n");
+	else
+		printf("paddock run: uses the unelevated mode: a write-restricted token and ACL entries for capability SIDs confine writes to the writable roots, minus the protected names; no administrator rights are needed ('paddock setup' adds the elevated mode)\n");
 	return 0;
 }

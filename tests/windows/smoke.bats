@@ -67,7 +67,8 @@ pd() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Wine does this"* ]]
 	[[ "$output" == *"ADVISORY"* ]]
-	[[ "$output" == *"issue 5"* ]]
+	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable"* ]]
+	[[ "$output" == *"proxy mode is refused"* ]]
 }
 
 @test "a confined run is refused under Wine, with the reason, not run unconfined" {
