@@ -63,6 +63,17 @@ bool policy_name_is_valid(const char *name);
 int policy_check_network(const struct paddock_policy *policy,
 			 struct paddock_error *err);
 
+struct proxy_rules;
+struct proxy_map_entry;
+/* Proxy mode's rules and resolve map from the policy's checked lists, for
+ * the proxy of either backend: *ret_map has one entry per
+ * proxy_resolve item (free it, and proxy_rules_free() the rules, also on
+ * failure). */
+int policy_proxy_rules(const struct paddock_policy *policy,
+		       struct proxy_rules *rules,
+		       struct proxy_map_entry **ret_map,
+		       struct paddock_error *err);
+
 /* Fill err (when not NULL) and return -code. */
 int error_set(struct paddock_error *err, enum paddock_step step, int code,
 	      const char *operand, const char *message);

@@ -286,6 +286,38 @@ int policy_check_network(const struct paddock_policy *p,
 			 "only proxy mode uses it; add --network proxy");
 }
 
+int policy_proxy_rules(const struct paddock_policy *p,
+		       struct proxy_rules *rules,
+		       struct proxy_map_entry **ret_map,
+		       struct paddock_error *err)
+{
+	const struct strv *lists[2] = { &p->allow_domains, &p->deny_domains };
+	struct proxy_map_entry *map;
+
+	proxy_rules_init(rules);
+	*ret_map = NULL;
+	for (int l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->len; i++) {
+			if (proxy_rules_add(rules, l ? PROXY_DENY : PROXY_ALLOW,
+					    lists[l]->items[i]) != PROXY_OK)
+				return error_set(err, PADDOCK_STEP_PROXY,
+						 EINVAL, lists[l]->items[i],
+						 NULL);
+		}
+	}
+	map = calloc(p->proxy_resolve.len + 1, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	*ret_map = map;
+	for (size_t i = 0; i < p->proxy_resolve.len; i++) {
+		if (proxy_map_parse(p->proxy_resolve.items[i], &map[i]) !=
+		    PROXY_OK)
+			return error_set(err, PADDOCK_STEP_PROXY, EINVAL,
+					 p->proxy_resolve.items[i], NULL);
+	}
+	return 0;
+}
+
 int paddock_policy_set_proxy_report(paddock_policy *p, int fd)
 {
 	if (fd < -1)

@@ -137,24 +137,13 @@ static int confine(int landlock_abi, const struct sock_fprog *filter)
 	return r;
 }
 
-static _Noreturn void proxy_main(const struct paddock_policy *policy,
-				 int landlock_abi,
-				 const struct sock_fprog *filter, pid_t parent,
-				 int sock, int log_fd)
+/* What the proxy keeps of paddock's process: stdin from /dev/null, stdout
+ * and stderr, and its own three descriptors. */
+static void keep_only(int sock, int log_fd, int report_fd)
 {
-	static atomic_uint live;
-	struct proxy_server server;
-	struct outputs out = { policy->proxy_report_fd, log_fd };
-	struct proxy_rules rules;
-	struct proxy_map_entry *map;
-	int keep[3] = { sock, log_fd, policy->proxy_report_fd };
+	int keep[3] = { sock, log_fd, report_fd };
 	int devnull;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(0);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
 	sort3(keep);
 	close_all_but(keep, 3);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -162,33 +151,33 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 		dup2(devnull, 0);
 		close(devnull);
 	}
+}
+
+static _Noreturn void proxy_main(const struct paddock_policy *policy,
+				 int landlock_abi,
+				 const struct sock_fprog *filter, pid_t parent,
+				 int sock, int log_fd)
+{
+	static atomic_uint live;
+	struct outputs out = { policy->proxy_report_fd, log_fd };
+	struct proxy_server server;
+	struct proxy_rules rules;
+	struct proxy_map_entry *map;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(0);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	keep_only(sock, log_fd, policy->proxy_report_fd);
 	fcntl(log_fd, F_SETFL, O_NONBLOCK);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (confine(landlock_abi, filter) < 0) {
-		static const char msg[] = "cannot confine the proxy itself\n";
-
-		if (write(log_fd, msg, sizeof(msg) - 1) < 0) {
-			/* The run fails anyway: the supervisor's hand-over. */
-		}
+		write_log(&out, "cannot confine the proxy itself\n");
 		_exit(1);
 	}
-
-	proxy_rules_init(&rules);
-	for (size_t i = 0; i < policy->allow_domains.len; i++)
-		if (proxy_rules_add(&rules, PROXY_ALLOW,
-				    policy->allow_domains.items[i]) != PROXY_OK)
-			_exit(1);
-	for (size_t i = 0; i < policy->deny_domains.len; i++)
-		if (proxy_rules_add(&rules, PROXY_DENY,
-				    policy->deny_domains.items[i]) != PROXY_OK)
-			_exit(1);
-	map = calloc(policy->proxy_resolve.len + 1, sizeof(*map));
-	if (!map)
+	if (policy_proxy_rules(policy, &rules, &map, NULL) < 0)
 		_exit(1);
-	for (size_t i = 0; i < policy->proxy_resolve.len; i++)
-		if (proxy_map_parse(policy->proxy_resolve.items[i], &map[i]) !=
-		    PROXY_OK)
-			_exit(1);
 
 	server = (struct proxy_server){
 		.rules = &rules,

@@ -479,6 +479,56 @@ static bool step(struct direction *d, short revents_from, short revents_to)
 	return true;
 }
 
+/* The client's first bytes through a tunnel to a name, held until
+ * hello_verdict() lets them pass. */
+struct held {
+	uint8_t *buf; /* HELLO_MAX bytes */
+	size_t len;
+	bool checking;
+};
+
+/* Send the held bytes on once the verdict lets them; false to end the
+ * tunnel. */
+static bool held_settle(struct conn *c, struct held *h)
+{
+	enum hello v;
+
+	if (!h->checking || !h->len)
+		return true;
+	v = hello_verdict(c, h->buf, h->len);
+	if (v == HELLO_REFUSED)
+		return false;
+	if (v == HELLO_MORE)
+		return true;
+	h->checking = false;
+	return send_all(c->upstream, h->buf, h->len, now_ms() + 10000);
+}
+
+/* Read the client's next bytes into the held ones; false to end. */
+static bool held_read(struct conn *c, struct held *h)
+{
+	net_ssize n = recv_some(c->client, h->buf + h->len, HELLO_MAX - h->len);
+
+	if (n > 0)
+		h->len += (size_t)n;
+	return n > 0 || (n < 0 && net_would_block());
+}
+
+static void poll_events(net_pollfd pfd[2], const struct direction *up,
+			const struct direction *down)
+{
+	pfd[0] = (net_pollfd){
+		.fd = up->from,
+		.events = (short)((up->open && !up->len ? POLLIN : 0) |
+				  (down->len ? POLLOUT : 0)),
+	};
+	pfd[1] = (net_pollfd){
+		.fd = down->from,
+		.events = (short)((down->open && !down->len ? POLLIN : 0) |
+				  (up->len ? POLLOUT : 0)),
+	};
+}
+
 /*
  * Relay both ways until both sides have ended, or idle_timeout_ms pass
  * without a byte. pending: bytes of the client's to send first. check:
@@ -490,20 +540,18 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 {
 	struct direction *up = calloc(2, sizeof(*up));
 	struct direction *down = up + 1;
-	uint8_t *hello = NULL;
-	size_t hello_len = 0;
+	struct held h = { .checking = check };
 	long long idle_deadline;
 
-	if (!up || (check && !(hello = malloc(HELLO_MAX))))
+	if (!up || (check && !(h.buf = malloc(HELLO_MAX))))
 		goto out;
 	if (check) {
-		hello_len = pending_len < HELLO_MAX ? pending_len : HELLO_MAX;
-		memcpy(hello, pending, hello_len);
-		pending_len = 0;
-	}
-	if (pending_len &&
-	    !send_all(c->upstream, pending, pending_len, now_ms() + 10000))
+		h.len = pending_len < HELLO_MAX ? pending_len : HELLO_MAX;
+		memcpy(h.buf, pending, h.len);
+	} else if (pending_len && !send_all(c->upstream, pending, pending_len,
+					    now_ms() + 10000)) {
 		goto out;
+	}
 	*up = (struct direction){ .from = c->client,
 				  .to = c->upstream,
 				  .open = true };
@@ -512,30 +560,12 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 				    .open = true };
 	idle_deadline = now_ms() + c->server->idle_timeout_ms;
 	while (up->open || down->open || up->len || down->len) {
-		net_pollfd pfd[2] = {
-			{ .fd = c->client,
-			  .events =
-				  (short)((up->open && !up->len ? POLLIN : 0) |
-					  (down->len ? POLLOUT : 0)) },
-			{ .fd = c->upstream,
-			  .events = (short)((down->open && !down->len ? POLLIN
-								      : 0) |
-					    (up->len ? POLLOUT : 0)) },
-		};
+		net_pollfd pfd[2];
 		int r;
 
-		if (check && hello_len) {
-			enum hello v = hello_verdict(c, hello, hello_len);
-
-			if (v == HELLO_REFUSED)
-				break;
-			if (v == HELLO_PASS) {
-				check = false;
-				if (!send_all(c->upstream, hello, hello_len,
-					      now_ms() + 10000))
-					break;
-			}
-		}
+		if (!held_settle(c, &h))
+			break;
+		poll_events(pfd, up, down);
 		r = net_poll(pfd, 2, remaining(idle_deadline));
 		if (r < 0 && net_interrupted())
 			continue;
@@ -546,14 +576,9 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 		if ((pfd[0].revents | pfd[1].revents) & (POLLNVAL | POLLERR))
 			break;
 		idle_deadline = now_ms() + c->server->idle_timeout_ms;
-		if (check && (pfd[0].revents & (POLLIN | POLLHUP))) {
-			net_ssize n = recv_some(c->client, hello + hello_len,
-						HELLO_MAX - hello_len);
-
-			if (n == 0 || (n < 0 && !net_would_block()))
+		if (h.checking && (pfd[0].revents & (POLLIN | POLLHUP))) {
+			if (!held_read(c, &h))
 				break;
-			if (n > 0)
-				hello_len += (size_t)n;
 			pfd[0].revents &= (short)~(POLLIN | POLLHUP);
 		}
 		if (!step(up, pfd[0].revents, pfd[1].revents) ||
@@ -561,7 +586,7 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 			break;
 	}
 out:
-	free(hello);
+	free(h.buf);
 	free(up);
 }
 

@@ -101,33 +101,41 @@ static int listen_in_range(struct win_proxy *p, struct paddock_error *err)
 			: "cannot listen on the proxy's loopback port");
 }
 
-static int build_rules(struct win_proxy *p, const struct paddock_policy *policy,
-		       struct paddock_error *err)
+/* The proxy's settings; the listening socket comes later. */
+static void server_init(struct win_proxy *p,
+			const struct paddock_policy *policy)
 {
-	const struct strv *lists[2] = { &policy->allow_domains,
-					&policy->deny_domains };
+	p->log.log_fn = policy->log_fn;
+	p->log.log_level = policy->log_level;
+	p->log.log_userdata = policy->log_userdata;
+	p->report_fd = policy->proxy_report_fd;
+	p->server = (struct proxy_server){
+		.rules = &p->rules,
+		.n_map = policy->proxy_resolve.len,
+		.listen_fd = INVALID_SOCKET,
+		.stop_fd = INVALID_SOCKET,
+		.stop = &p->stop,
+		.live = &p->live,
+		.report = p->report_fd >= 0 ? write_report : NULL,
+		.log = write_log,
+		.ctx = p,
+		.connections_max = PROXY_CONNECTIONS_MAX,
+		.head_timeout_ms = PROXY_HEAD_TIMEOUT_MS,
+		.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS,
+		.idle_timeout_ms = PROXY_IDLE_TIMEOUT_MS,
+	};
+}
 
-	proxy_rules_init(&p->rules);
-	for (int l = 0; l < 2; l++) {
-		for (size_t i = 0; i < lists[l]->len; i++) {
-			if (proxy_rules_add(&p->rules,
-					    l ? PROXY_DENY : PROXY_ALLOW,
-					    lists[l]->items[i]) != PROXY_OK)
-				return error_set(err, PADDOCK_STEP_PROXY,
-						 EINVAL, lists[l]->items[i],
-						 NULL);
-		}
-	}
-	p->map = calloc(policy->proxy_resolve.len + 1, sizeof(*p->map));
-	if (!p->map)
-		return -ENOMEM;
-	for (size_t i = 0; i < policy->proxy_resolve.len; i++) {
-		if (proxy_map_parse(policy->proxy_resolve.items[i],
-				    &p->map[i]) != PROXY_OK)
-			return error_set(err, PADDOCK_STEP_PROXY, EINVAL,
-					 policy->proxy_resolve.items[i], NULL);
-	}
-	return 0;
+static void proxy_free(struct win_proxy *p)
+{
+	if (p->server.listen_fd != INVALID_SOCKET)
+		closesocket(p->server.listen_fd);
+	if (p->done)
+		CloseHandle(p->done);
+	proxy_rules_free(&p->rules);
+	free(p->map);
+	free(p);
+	WSACleanup();
 }
 
 int win_proxy_start(const struct paddock_policy *policy, struct win_proxy **ret,
@@ -145,27 +153,9 @@ int win_proxy_start(const struct paddock_policy *policy, struct win_proxy **ret,
 		return win_err_set(err, PADDOCK_STEP_PROXY, (DWORD)wsa_r, NULL,
 				   "cannot start Winsock");
 	}
-	p->log.log_fn = policy->log_fn;
-	p->log.log_level = policy->log_level;
-	p->log.log_userdata = policy->log_userdata;
-	p->report_fd = policy->proxy_report_fd;
-	p->server = (struct proxy_server){
-		.rules = &p->rules,
-		.listen_fd = INVALID_SOCKET,
-		.stop_fd = INVALID_SOCKET,
-		.stop = &p->stop,
-		.live = &p->live,
-		.report = p->report_fd >= 0 ? write_report : NULL,
-		.log = write_log,
-		.ctx = p,
-		.connections_max = PROXY_CONNECTIONS_MAX,
-		.head_timeout_ms = PROXY_HEAD_TIMEOUT_MS,
-		.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS,
-		.idle_timeout_ms = PROXY_IDLE_TIMEOUT_MS,
-	};
-	r = build_rules(p, policy, err);
+	server_init(p, policy);
+	r = policy_proxy_rules(policy, &p->rules, &p->map, err);
 	p->server.map = p->map;
-	p->server.n_map = policy->proxy_resolve.len;
 	if (r == 0)
 		r = listen_in_range(p, err);
 	if (r == 0) {
@@ -178,14 +168,7 @@ int win_proxy_start(const struct paddock_policy *policy, struct win_proxy **ret,
 		r = win_err_set(err, PADDOCK_STEP_PROXY, GetLastError(), NULL,
 				"cannot start the proxy's thread");
 	if (r < 0) {
-		if (p->server.listen_fd != INVALID_SOCKET)
-			closesocket(p->server.listen_fd);
-		if (p->done)
-			CloseHandle(p->done);
-		proxy_rules_free(&p->rules);
-		free(p->map);
-		free(p);
-		WSACleanup();
+		proxy_free(p);
 		return r;
 	}
 	log_msg(policy, PADDOCK_LOG_INFO,
@@ -218,8 +201,7 @@ void win_proxy_stop(struct win_proxy *p)
 		Sleep(50);
 	if (atomic_load(&p->live))
 		return;
-	proxy_rules_free(&p->rules);
-	free(p->map);
-	free(p);
-	WSACleanup();
+	p->server.listen_fd = INVALID_SOCKET;
+	p->done = NULL;
+	proxy_free(p);
 }
