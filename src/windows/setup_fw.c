@@ -147,6 +147,11 @@ static HRESULT verify(struct fw *fw, BSTR name, bool outbound, BSTR users,
 	NET_FW_RULE_DIRECTION dir = 0;
 	NET_FW_ACTION action = 0;
 	VARIANT_BOOL enabled = VARIANT_FALSE;
+	/* fill() writes NET_FW_PROFILE2_ALL, 0x7fffffff, and Windows reads
+	 * it back as written: every profile that exists must be in it. */
+	const LONG all_profiles = NET_FW_PROFILE2_DOMAIN |
+				  NET_FW_PROFILE2_PRIVATE |
+				  NET_FW_PROFILE2_PUBLIC;
 	LONG protocol = 0, profiles = 0;
 	BSTR list = NULL;
 	HRESULT hr = INetFwRules_Item(fw->rules, name, &rule);
@@ -174,11 +179,8 @@ static HRESULT verify(struct fw *fw, BSTR name, bool outbound, BSTR users,
 					   : NET_FW_RULE_DIR_IN) &&
 			  action == NET_FW_ACTION_BLOCK && enabled &&
 			  protocol == FW_PROTOCOL_ANY &&
-			  (profiles & NET_FW_PROFILE2_ALL) ==
-				  (NET_FW_PROFILE2_DOMAIN |
-				   NET_FW_PROFILE2_PRIVATE |
-				   NET_FW_PROFILE2_PUBLIC) &&
-			  list && _wcsicmp(list, users) == 0;
+			  (profiles & all_profiles) == all_profiles && list &&
+			  _wcsicmp(list, users) == 0;
 	SysFreeString(list);
 	if (rule3)
 		INetFwRule3_Release(rule3);
