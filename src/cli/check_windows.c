@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* paddock check on Windows: the mode paddock run would use, and why. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,16 +11,17 @@
 #include "windows/setupw.h"
 
 /* The elevated mode's setup: valid or not and why, and the last failed
- * setup's report (setup_main.c writes it, a success removes it). */
-static bool print_setup(void)
+ * setup's report (setup_main.c writes it, a success removes it). -ENOENT
+ * when it was never set up. */
+static int print_setup(void)
 {
 	struct paddock_error err = { 0 };
 	struct win_setup_info info;
 	struct win_setup_report rep;
 	char *dir = NULL, *text = NULL;
 	size_t len;
-
-	bool valid = win_setup_load(&info, &err) == 0;
+	int r = win_setup_load(&info, &err);
+	bool valid = r == 0;
 
 	if (valid)
 		printf("elevated mode (sandbox users, firewall): set up and verified (users %ls and %ls; read grants %s)\n",
@@ -38,7 +40,7 @@ static bool print_setup(void)
 		       rep.native);
 	free(text);
 	free(dir);
-	return valid;
+	return r;
 }
 
 /* The version Windows really runs, which GetVersionEx hides from programs
@@ -70,7 +72,7 @@ static void print_system(void)
 int cli_check(int argc, char **argv)
 {
 	struct paddock_probe p;
-	bool elevated;
+	int setup;
 
 	(void)argv;
 	if (argc > 1) {
@@ -88,14 +90,18 @@ int cli_check(int argc, char **argv)
 		       p.restricted_token);
 	else
 		printf("write-restricted token:               available\n");
-	elevated = print_setup();
+	setup = print_setup();
 	printf("network: in the elevated mode the offline user's firewall rule and filters block it (proxy mode: all but the proxy's loopback ports); blocking is ADVISORY in the unelevated mode: proxies point at a closed port and ssh/scp are stubbed, but a program with its own socket code still reaches the network, and proxy mode is refused\n");
 	printf("not enforced in the unelevated mode: deny-read paths (refused), blocking host sockets\n");
+	if (setup < 0 && setup != -ENOENT)
+		printf("paddock run: refuses, except with --windows-mode=unelevated or --sandbox full-access: the elevated mode was set up but cannot be trusted now, and the unelevated mode's network block is only advisory (run 'paddock setup' again)\n");
 	if (!p.isolation) {
 		printf("paddock run: cannot build a write-restricted token here; it refuses to run except with --sandbox full-access, which confines nothing\n");
 		return 1;
 	}
-	if (elevated)
+	if (setup < 0 && setup != -ENOENT)
+		return 1;
+	if (setup == 0)
 		printf("paddock run: uses the elevated mode: the command runs as a sandbox user (offline or online) under a write-restricted token; full access, and --windows-mode=unelevated, use the unelevated mode\n");
 	else
 		printf("paddock run: uses the unelevated mode: a write-restricted token and ACL entries for capability SIDs confine writes to the writable roots, minus the protected names; no administrator rights are needed ('paddock setup' adds the elevated mode)\n");

@@ -71,11 +71,18 @@ int win_elevated_choose(const struct paddock_policy *policy,
 {
 	struct paddock_error setup_err = { 0 };
 	bool full = policy->mode == PADDOCK_MODE_FULL_ACCESS;
-	bool valid = false;
+	enum win_elev_setup setup = WIN_ELEV_SETUP_ABSENT;
+	bool valid;
+	int r;
 
-	if (policy->windows_mode != PADDOCK_WINDOWS_MODE_UNELEVATED)
-		valid = win_setup_load(info, &setup_err) == 0;
-	switch (win_elev_choose(request_of(policy->windows_mode), valid,
+	if (policy->windows_mode != PADDOCK_WINDOWS_MODE_UNELEVATED) {
+		r = win_setup_load(info, &setup_err);
+		setup = r == 0	       ? WIN_ELEV_SETUP_VALID
+			: r == -ENOENT ? WIN_ELEV_SETUP_ABSENT
+				       : WIN_ELEV_SETUP_BROKEN;
+	}
+	valid = setup == WIN_ELEV_SETUP_VALID;
+	switch (win_elev_choose(request_of(policy->windows_mode), setup,
 				full)) {
 	case WIN_ELEV_USE_ELEVATED:
 		log_msg(policy, PADDOCK_LOG_INFO,
@@ -108,6 +115,10 @@ int win_elevated_choose(const struct paddock_policy *policy,
 			err, PADDOCK_STEP_SETUP, EINVAL,
 			"--windows-mode=elevated",
 			"full access means your own rights, which the elevated mode's sandbox user does not have");
+	if (setup == WIN_ELEV_SETUP_BROKEN &&
+	    policy->windows_mode == PADDOCK_WINDOWS_MODE_AUTO)
+		log_msg(policy, PADDOCK_LOG_INFO,
+			"the elevated mode was set up but cannot be trusted now: refusing rather than falling back to the unelevated mode, whose network block is only advisory");
 	if (err)
 		*err = setup_err;
 	return -(setup_err.code ? setup_err.code : ENOENT);

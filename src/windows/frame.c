@@ -401,19 +401,25 @@ int win_frame_encode(const struct win_frame *f, uint8_t **ret, size_t *ret_len)
 /* --- the elevated mode's decisions ------------------------------------ */
 
 enum win_elev_choice win_elev_choose(enum win_elev_request request,
-				     bool setup_valid, bool full_access)
+				     enum win_elev_setup setup,
+				     bool full_access)
 {
+	bool valid = setup == WIN_ELEV_SETUP_VALID;
+
 	switch (request) {
 	case WIN_ELEV_FORCE_UNELEVATED:
 		return WIN_ELEV_USE_UNELEVATED;
 	case WIN_ELEV_FORCE_ELEVATED:
-		return setup_valid && !full_access ? WIN_ELEV_USE_ELEVATED
-						   : WIN_ELEV_REFUSE;
+		return valid && !full_access ? WIN_ELEV_USE_ELEVATED
+					     : WIN_ELEV_REFUSE;
 	case WIN_ELEV_AUTO:
 		break;
 	}
-	return setup_valid && !full_access ? WIN_ELEV_USE_ELEVATED
-					   : WIN_ELEV_USE_UNELEVATED;
+	if (full_access)
+		return WIN_ELEV_USE_UNELEVATED;
+	if (setup == WIN_ELEV_SETUP_BROKEN)
+		return WIN_ELEV_REFUSE;
+	return valid ? WIN_ELEV_USE_ELEVATED : WIN_ELEV_USE_UNELEVATED;
 }
 
 bool win_elev_should_retry(enum win_elev_hop hop, uint32_t stage,

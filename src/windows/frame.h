@@ -168,7 +168,14 @@ enum win_elev_request {
 enum win_elev_choice {
 	WIN_ELEV_USE_ELEVATED,
 	WIN_ELEV_USE_UNELEVATED,
-	WIN_ELEV_REFUSE, /* elevated forced, and no valid setup: 125 */
+	WIN_ELEV_REFUSE, /* no valid setup where one is needed: 125 */
+};
+
+/* What win_setup_load() found. */
+enum win_elev_setup {
+	WIN_ELEV_SETUP_ABSENT, /* never set up (no marker) */
+	WIN_ELEV_SETUP_BROKEN, /* a marker the system does not bear out */
+	WIN_ELEV_SETUP_VALID,
 };
 
 /*
@@ -176,9 +183,17 @@ enum win_elev_choice {
  * forced; never the unelevated mode when elevated was forced. Full access
  * means the user's own rights, which a sandbox user does not have: auto
  * then picks the unelevated mode, and forcing elevated is refused.
+ *
+ * A setup that is there but cannot be trusted (a firewall rule or filter
+ * deleted, Group Policy overriding local rules, a stale marker) is
+ * refused in auto too: the user chose the elevated mode's network block,
+ * and quietly running with the unelevated mode's advisory one instead
+ * would weaken the run without asking. --windows-mode=unelevated is the
+ * explicit way to accept that.
  */
 enum win_elev_choice win_elev_choose(enum win_elev_request request,
-				     bool setup_valid, bool full_access);
+				     enum win_elev_setup setup,
+				     bool full_access);
 
 /* The hop that failed: the parent's CreateProcessWithLogonW, or the
  * runner's own launch (an error frame). */

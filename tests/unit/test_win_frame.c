@@ -399,23 +399,40 @@ static void encoder_refuses_what_decoder_would(void **state)
 
 static void mode_choice(void **state)
 {
+	const enum win_elev_setup valid = WIN_ELEV_SETUP_VALID,
+				  absent = WIN_ELEV_SETUP_ABSENT,
+				  broken = WIN_ELEV_SETUP_BROKEN;
+
 	(void)state;
-	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, true, false),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, valid, false),
 			 WIN_ELEV_USE_ELEVATED);
-	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, false, false),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, absent, false),
 			 WIN_ELEV_USE_UNELEVATED);
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, true, false),
+	/* set up, but not borne out by the system: refused, not weakened */
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, broken, false),
+			 WIN_ELEV_REFUSE);
+	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, valid, false),
 			 WIN_ELEV_USE_ELEVATED);
 	/* forced, without setup: refused, never the weaker mode */
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, false, false),
-			 WIN_ELEV_REFUSE);
 	assert_int_equal(
-		win_elev_choose(WIN_ELEV_FORCE_UNELEVATED, true, false),
+		win_elev_choose(WIN_ELEV_FORCE_ELEVATED, absent, false),
+		WIN_ELEV_REFUSE);
+	assert_int_equal(
+		win_elev_choose(WIN_ELEV_FORCE_ELEVATED, broken, false),
+		WIN_ELEV_REFUSE);
+	/* asked for by name: the unelevated mode, whatever setup says */
+	assert_int_equal(
+		win_elev_choose(WIN_ELEV_FORCE_UNELEVATED, valid, false),
+		WIN_ELEV_USE_UNELEVATED);
+	assert_int_equal(
+		win_elev_choose(WIN_ELEV_FORCE_UNELEVATED, broken, false),
 		WIN_ELEV_USE_UNELEVATED);
 	/* full access is the user's own rights: not a sandbox user's */
-	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, true, true),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, valid, true),
 			 WIN_ELEV_USE_UNELEVATED);
-	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, true, true),
+	assert_int_equal(win_elev_choose(WIN_ELEV_AUTO, broken, true),
+			 WIN_ELEV_USE_UNELEVATED);
+	assert_int_equal(win_elev_choose(WIN_ELEV_FORCE_ELEVATED, valid, true),
 			 WIN_ELEV_REFUSE);
 }
 

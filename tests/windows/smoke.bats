@@ -374,6 +374,23 @@ wine_sid() {
 	run pd check
 	echo "$output"
 	[[ "$output" == *"not usable: the setup marker names the group paddock-sandbox, which is missing"* ]]
+	[[ "$output" == *"paddock run: refuses, except with --windows-mode=unelevated"* ]]
+	[ "$status" -eq 1 ]
+	# run refuses in auto rather than fall back to the unelevated mode
+	# (whose network block is advisory); asked for by name, or with full
+	# access, the unelevated mode runs.
+	run pd run -- cmd /c "echo ran> ran.txt"
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"names the group paddock-sandbox, which is missing"* ]]
+	[[ "$output" == *"hint: run paddock setup"* ]]
+	[ ! -e ran.txt ]
+	run pd run --windows-mode=unelevated -- cmd /c "echo ran> ran.txt"
+	[ "$status" -eq 125 ] # Wine's token, refused later on the path
+	[[ "$output" != *"paddock-sandbox"* ]]
+	run pd run -s full-access -- cmd /c "echo ran> ran.txt"
+	[ "$status" -eq 0 ]
+	[ -e ran.txt ]
 	# A complete marker of version 1, before the WFP filters, asks for
 	# setup again.
 	printf 'paddock-setup-marker 1\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nread-grants done\n' "$sid" >"$dir/setup-marker"
