@@ -118,6 +118,17 @@ static int new_sid(struct win_sid *ret, struct paddock_error *err)
 	return 0;
 }
 
+int win_capsid_new(char buf[WIN_SID_STRING_MAX], struct paddock_error *err)
+{
+	struct win_sid sid;
+	int r = new_sid(&sid, err);
+
+	if (r == 0 && win_sid_format(&sid, buf, WIN_SID_STRING_MAX) < 0)
+		r = error_set(err, PADDOCK_STEP_CAPABILITY_SID, ENOSPC, NULL,
+			      "cannot format a SID");
+	return r;
+}
+
 /* Append key's line to the store and write it back. */
 static int add_sid(const char *path, const char *text, size_t len,
 		   const char *key, struct win_sid *ret,

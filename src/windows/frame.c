@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "windows/frame.h"
+#include "windows/logic.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -21,6 +22,24 @@ _Static_assert(ERROR_FILE_NOT_FOUND == 2, "ERROR_FILE_NOT_FOUND");
 _Static_assert(ERROR_BAD_EXE_FORMAT == 193, "ERROR_BAD_EXE_FORMAT");
 _Static_assert(ERROR_EXE_MACHINE_TYPE_MISMATCH == 216,
 	       "ERROR_EXE_MACHINE_TYPE_MISMATCH");
+_Static_assert(WIN_ELEV_UILIMIT_HANDLES == JOB_OBJECT_UILIMIT_HANDLES,
+	       "JOB_OBJECT_UILIMIT_HANDLES");
+_Static_assert(WIN_ELEV_UILIMIT_READCLIPBOARD ==
+		       JOB_OBJECT_UILIMIT_READCLIPBOARD,
+	       "JOB_OBJECT_UILIMIT_READCLIPBOARD");
+_Static_assert(WIN_ELEV_UILIMIT_WRITECLIPBOARD ==
+		       JOB_OBJECT_UILIMIT_WRITECLIPBOARD,
+	       "JOB_OBJECT_UILIMIT_WRITECLIPBOARD");
+_Static_assert(WIN_ELEV_UILIMIT_SYSTEMPARAMETERS ==
+		       JOB_OBJECT_UILIMIT_SYSTEMPARAMETERS,
+	       "JOB_OBJECT_UILIMIT_SYSTEMPARAMETERS");
+_Static_assert(WIN_ELEV_UILIMIT_DISPLAYSETTINGS ==
+		       JOB_OBJECT_UILIMIT_DISPLAYSETTINGS,
+	       "JOB_OBJECT_UILIMIT_DISPLAYSETTINGS");
+_Static_assert(WIN_ELEV_UILIMIT_DESKTOP == JOB_OBJECT_UILIMIT_DESKTOP,
+	       "JOB_OBJECT_UILIMIT_DESKTOP");
+_Static_assert(WIN_ELEV_UILIMIT_EXITWINDOWS == JOB_OBJECT_UILIMIT_EXITWINDOWS,
+	       "JOB_OBJECT_UILIMIT_EXITWINDOWS");
 #endif
 
 static uint32_t get_u32(const uint8_t *p)
@@ -481,4 +500,19 @@ bool win_elev_pipe_name_valid(const char *name)
 			return false;
 	}
 	return strcmp(p, "-in") == 0 || strcmp(p, "-out") == 0;
+}
+
+int win_elev_desktop_sddl(const char *user_sid, const char *launch_sid,
+			  char *buf, size_t size)
+{
+	struct win_sid user, launch;
+	int n;
+
+	if (!user_sid || !launch_sid || win_sid_parse(user_sid, &user) < 0 ||
+	    win_sid_parse(launch_sid, &launch) < 0 ||
+	    !win_sid_is_capability(&launch))
+		return -EINVAL;
+	n = snprintf(buf, size, "D:P(A;;GA;;;%s)(A;;GA;;;%s)", user_sid,
+		     launch_sid);
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
 }

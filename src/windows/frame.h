@@ -230,4 +230,33 @@ int win_elev_pipe_name(const uint32_t words[4], bool to_runner, char *buf,
  * accepts on its command line, so that it connects to nothing else. */
 bool win_elev_pipe_name_valid(const char *name);
 
+/*
+ * The security descriptor, in SDDL, of the window station and the desktop
+ * the runner makes for one launch: protected, full access for the sandbox
+ * user (the normal access check of the command's token) and for the
+ * launch's SID (its restricting SID, which writes need), nothing for
+ * anyone else. -EINVAL unless both parse as SIDs and launch_sid has the
+ * capability shape; -ENOSPC when size is too small.
+ */
+int win_elev_desktop_sddl(const char *user_sid, const char *launch_sid,
+			  char *buf, size_t size);
+
+/* The job's UI restrictions (JOB_OBJECT_UILIMIT_*, with winnt.h's values):
+ * no USER handles of processes outside the job, no clipboard, no desktop
+ * switching or creation, no system-wide settings, display changes or
+ * logoff. Global atoms are left alone: the window station is the
+ * command's own, and some tools use them. */
+#define WIN_ELEV_UILIMIT_HANDLES 0x1u
+#define WIN_ELEV_UILIMIT_READCLIPBOARD 0x2u
+#define WIN_ELEV_UILIMIT_WRITECLIPBOARD 0x4u
+#define WIN_ELEV_UILIMIT_SYSTEMPARAMETERS 0x8u
+#define WIN_ELEV_UILIMIT_DISPLAYSETTINGS 0x10u
+#define WIN_ELEV_UILIMIT_DESKTOP 0x40u
+#define WIN_ELEV_UILIMIT_EXITWINDOWS 0x80u
+#define WIN_ELEV_JOB_UI_LIMITS                                                 \
+	(WIN_ELEV_UILIMIT_HANDLES | WIN_ELEV_UILIMIT_READCLIPBOARD |           \
+	 WIN_ELEV_UILIMIT_WRITECLIPBOARD | WIN_ELEV_UILIMIT_SYSTEMPARAMETERS | \
+	 WIN_ELEV_UILIMIT_DISPLAYSETTINGS | WIN_ELEV_UILIMIT_DESKTOP |         \
+	 WIN_ELEV_UILIMIT_EXITWINDOWS)
+
 #endif

@@ -390,12 +390,17 @@ enum win_token_sid_source {
 	WIN_TOKEN_SID_EVERYONE, /* S-1-1-0 */
 	WIN_TOKEN_SID_USER, /* the caller's user SID */
 	WIN_TOKEN_SID_SYSTEM, /* S-1-5-18 */
+	WIN_TOKEN_SID_LAUNCH, /* a random SID made for one launch */
 };
 
 struct win_token_spec {
 	uint32_t flags; /* CreateRestrictedToken's */
 	const enum win_token_sid_source *restricting;
 	size_t n_restricting;
+	/* Made deny-only (CreateRestrictedToken's SidsToDisable): they
+	 * still match deny entries, never allow entries. */
+	const enum win_token_sid_source *disabled;
+	size_t n_disabled;
 	/* Granted full access by the token's default DACL. */
 	const enum win_token_sid_source *default_dacl;
 	size_t n_default_dacl;
@@ -404,20 +409,44 @@ struct win_token_spec {
 	size_t n_kept_privileges;
 };
 
-/* The one token paddock's unelevated mode builds. */
+/* The token of the unelevated mode, built by paddock.exe from the user's. */
 extern const struct win_token_spec win_token_unelevated;
+/* The token of the elevated mode, built by paddock-runner.exe from the
+ * sandbox user's (token.c says how and why they differ). */
+extern const struct win_token_spec win_token_elevated;
+
+/* The SIDs each source stands for in one launch. launch is needed only by
+ * a spec that names WIN_TOKEN_SID_LAUNCH, user only by one whose default
+ * DACL names WIN_TOKEN_SID_USER. */
+struct win_token_sids {
+	const char *const *caps;
+	size_t n_caps;
+	const char *logon; /* S-1-5-5-X-Y */
+	const char *launch; /* capability-shaped, S-1-5-21- and four words */
+	const char *user;
+};
 
 /*
- * The restricting SIDs of a run, in the order of the spec: the capability
- * SIDs (duplicates dropped), then logon_sid, then Everyone. Each must parse
- * (win_sid_parse); the capability SIDs must have the capability shape.
- * ret[] holds pointers into the arguments or to WIN_SID_EVERYONE.
- * -EINVAL for a bad SID or no capability SID; -ENOSPC when max is too small.
+ * The restricting SIDs of a run, in the order of the spec, capability SIDs
+ * without duplicates. Each must parse (win_sid_parse); the capability and
+ * launch SIDs must have the capability shape, the logon SID the logon
+ * shape. ret[] holds pointers into in or to WIN_SID_EVERYONE. -EINVAL for
+ * a bad or missing SID, no capability SID, or a spec that names the user
+ * or SYSTEM (a restricting user SID would let every write of the user's
+ * through); -ENOSPC when max is too small.
  */
 int win_token_restricting_sids(const struct win_token_spec *spec,
-			       const char *const *capability_sids, size_t n,
-			       const char *logon_sid, const char **ret,
-			       size_t max, size_t *ret_n);
+			       const struct win_token_sids *in,
+			       const char **ret, size_t max, size_t *ret_n);
+/* The SIDs to make deny-only, likewise. */
+int win_token_disabled_sids(const struct win_token_spec *spec,
+			    const struct win_token_sids *in, const char **ret,
+			    size_t max, size_t *ret_n);
+/* The SIDs the default DACL grants, likewise (the user and SYSTEM
+ * allowed). */
+int win_token_default_dacl_sids(const struct win_token_spec *spec,
+				const struct win_token_sids *in,
+				const char **ret, size_t max, size_t *ret_n);
 
 /* --- Launch failures ---------------------------------------------------- */
 

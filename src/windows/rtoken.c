@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Building the write-restricted token that token.c describes. Every
- * choice (flags, restricting SIDs, default DACL, kept privileges) is read
- * from win_token_unelevated; this file only carries it out and checks the
- * result, so that the table stays the one place to audit.
+ * Building the write-restricted tokens that token.c describes. Every
+ * choice (flags, restricting and deny-only SIDs, default DACL, kept
+ * privileges) is read from the spec the caller names (win_token_unelevated
+ * or win_token_elevated); this file only carries it out and checks the
+ * result, so that the tables stay the one place to audit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -88,40 +89,6 @@ static int to_sids(const char *const *names, size_t n, PSID *ret,
 	return 0;
 }
 
-/* The SIDs the default DACL grants, per the table. */
-static int default_dacl_sids(const char *const *caps, size_t n_caps,
-			     const char *logon, const char *user,
-			     const char **ret, size_t *ret_n)
-{
-	const struct win_token_spec *spec = &win_token_unelevated;
-	size_t n = 0;
-
-	for (size_t i = 0; i < spec->n_default_dacl; i++) {
-		switch (spec->default_dacl[i]) {
-		case WIN_TOKEN_SID_CAPABILITIES:
-			for (size_t j = 0; j < n_caps && n < MAX_SIDS; j++)
-				ret[n++] = caps[j];
-			break;
-		case WIN_TOKEN_SID_LOGON:
-			ret[n++] = logon;
-			break;
-		case WIN_TOKEN_SID_USER:
-			ret[n++] = user;
-			break;
-		case WIN_TOKEN_SID_SYSTEM:
-			ret[n++] = "S-1-5-18";
-			break;
-		case WIN_TOKEN_SID_EVERYONE:
-			ret[n++] = WIN_SID_EVERYONE;
-			break;
-		}
-		if (n >= MAX_SIDS)
-			return -E2BIG;
-	}
-	*ret_n = n;
-	return 0;
-}
-
 /* An ACL granting GENERIC_ALL to each SID. */
 static int build_dacl(PSID *sids, size_t n, ACL **ret, DWORD *ret_native)
 {
@@ -153,13 +120,13 @@ static int build_dacl(PSID *sids, size_t n, ACL **ret, DWORD *ret_native)
 	return 0;
 }
 
-static int user_sid(HANDLE self, char **ret, struct paddock_error *err)
+int win_rtoken_user_sid(HANDLE token, char **ret, struct paddock_error *err)
 {
 	TOKEN_USER *user;
 	DWORD native;
 	BOOL ok;
 
-	if (token_info(self, TokenUser, (void **)&user, &native) < 0)
+	if (token_info(token, TokenUser, (void **)&user, &native) < 0)
 		return fail(err, native, "cannot read the token's user");
 	ok = ConvertSidToStringSidA(user->User.Sid, ret);
 	native = GetLastError();
@@ -167,29 +134,15 @@ static int user_sid(HANDLE self, char **ret, struct paddock_error *err)
 	return ok ? 0 : fail(err, native, "cannot read the user's SID");
 }
 
-static int set_default_dacl(HANDLE token, HANDLE self, const char *const *caps,
-			    size_t n_caps, const char *logon,
+static int set_default_dacl(HANDLE token, const char *const *names, size_t n,
 			    struct paddock_error *err)
 {
-	const char *names[MAX_SIDS] = { 0 };
 	PSID sids[MAX_SIDS] = { 0 };
 	TOKEN_DEFAULT_DACL dd;
-	char *user;
-	size_t n = 0;
 	DWORD native = 0;
 	ACL *acl;
-	int r = user_sid(self, &user, err);
+	int r = to_sids(names, n, sids, err);
 
-	if (r < 0)
-		return r;
-	r = default_dacl_sids(caps, n_caps, logon, user, names, &n);
-	if (r < 0) {
-		LocalFree(user);
-		return error_set(err, PADDOCK_STEP_TOKEN, -r, NULL,
-				 "too many SIDs for the default DACL");
-	}
-	r = to_sids(names, n, sids, err);
-	LocalFree(user);
 	if (r < 0)
 		return r;
 	if (build_dacl(sids, n, &acl, &native) == 0) {
@@ -206,6 +159,7 @@ static int set_default_dacl(HANDLE token, HANDLE self, const char *const *caps,
 
 static bool is_kept(const char *name)
 {
+	/* Both tokens keep the same privileges (test_win_token.c). */
 	const struct win_token_spec *spec = &win_token_unelevated;
 
 	for (size_t i = 0; i < spec->n_kept_privileges; i++) {
@@ -247,33 +201,95 @@ int win_rtoken_check_privileges(HANDLE token, struct paddock_error *err)
 	return r;
 }
 
-static int restrict_token(HANDLE self, const char *const *restricting, size_t n,
-			  HANDLE *ret, struct paddock_error *err)
+/* The token's SIDs, as the spec names them, from in. */
+struct token_sids {
+	const char *restricting[MAX_SIDS];
+	const char *disabled[MAX_SIDS];
+	const char *dacl[MAX_SIDS];
+	size_t n_restricting, n_disabled, n_dacl;
+};
+
+static int token_sids(const struct win_token_spec *spec,
+		      const struct win_token_sids *in, struct token_sids *ret,
+		      struct paddock_error *err)
 {
-	SID_AND_ATTRIBUTES sa[MAX_SIDS];
+	if (win_token_restricting_sids(spec, in, ret->restricting, MAX_SIDS,
+				       &ret->n_restricting) < 0 ||
+	    win_token_disabled_sids(spec, in, ret->disabled, MAX_SIDS,
+				    &ret->n_disabled) < 0 ||
+	    win_token_default_dacl_sids(spec, in, ret->dacl, MAX_SIDS,
+					&ret->n_dacl) < 0)
+		return error_set(err, PADDOCK_STEP_TOKEN, EINVAL, in->logon,
+				 "the restricted token's SIDs are not valid");
+	return 0;
+}
+
+/* SIDs and attributes for CreateRestrictedToken; freed with free_sa(). */
+static int to_sa(const char *const *names, size_t n, SID_AND_ATTRIBUTES *sa,
+		 struct paddock_error *err)
+{
 	PSID sids[MAX_SIDS] = { 0 };
+	int r = to_sids(names, n, sids, err);
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		sa[i] = (SID_AND_ATTRIBUTES){ .Sid = sids[i] };
+	return r;
+}
+
+static void free_sa(SID_AND_ATTRIBUTES *sa, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		LocalFree(sa[i].Sid);
+}
+
+static int restrict_token(HANDLE self, const struct win_token_spec *spec,
+			  const struct token_sids *t, HANDLE *ret,
+			  struct paddock_error *err)
+{
+	SID_AND_ATTRIBUTES restricting[MAX_SIDS], disabled[MAX_SIDS];
 	DWORD native = 0;
-	int r = to_sids(restricting, n, sids, err);
+	int r = to_sa(t->restricting, t->n_restricting, restricting, err);
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < n; i++)
-		sa[i] = (SID_AND_ATTRIBUTES){ .Sid = sids[i] };
-	if (!CreateRestrictedToken(self, win_token_unelevated.flags, 0, NULL, 0,
-				   NULL, (DWORD)n, sa, ret))
+	r = to_sa(t->disabled, t->n_disabled, disabled, err);
+	if (r < 0) {
+		free_sa(restricting, t->n_restricting);
+		return r;
+	}
+	if (!CreateRestrictedToken(self, spec->flags, (DWORD)t->n_disabled,
+				   t->n_disabled ? disabled : NULL, 0, NULL,
+				   (DWORD)t->n_restricting, restricting, ret))
 		native = GetLastError();
-	for (size_t i = 0; i < n; i++)
-		LocalFree(sids[i]);
+	free_sa(restricting, t->n_restricting);
+	free_sa(disabled, t->n_disabled);
 	return native ? fail(err, native, "CreateRestrictedToken failed") : 0;
 }
 
-int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
-		     char **ret_logon_sid, struct paddock_error *err)
+/* The user's and the logon SIDs of self, LocalFree'd by the caller. */
+static int own_sids(HANDLE self, char **ret_user, char **ret_logon,
+		    struct paddock_error *err)
 {
-	const char *restricting[MAX_SIDS];
-	size_t n_restricting;
+	int r = win_rtoken_user_sid(self, ret_user, err);
+
+	if (r < 0)
+		return r;
+	r = win_rtoken_logon_sid(self, ret_logon, err);
+	if (r < 0) {
+		LocalFree(*ret_user);
+		*ret_user = NULL;
+	}
+	return r;
+}
+
+int win_rtoken_build(const struct win_token_spec *spec,
+		     const char *const *capability_sids, size_t n,
+		     const char *launch_sid, HANDLE *ret, char **ret_logon_sid,
+		     struct paddock_error *err)
+{
+	struct token_sids t;
 	HANDLE self, token = NULL;
-	char *logon = NULL;
+	char *user = NULL, *logon = NULL;
 	int r;
 
 	/* The restricted token gets the access of this handle: what
@@ -285,32 +301,34 @@ int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
 				      TOKEN_ADJUST_DEFAULT,
 			      &self))
 		return fail(err, GetLastError(), "cannot open paddock's token");
-	r = win_rtoken_logon_sid(self, &logon, err);
-	if (r == 0 && win_token_restricting_sids(
-			      &win_token_unelevated, capability_sids, n, logon,
-			      restricting, MAX_SIDS, &n_restricting) < 0)
-		r = error_set(err, PADDOCK_STEP_TOKEN, EINVAL, logon,
-			      "the restricting SIDs are not valid");
+	r = own_sids(self, &user, &logon, err);
+	if (r == 0) {
+		struct win_token_sids in = { .caps = capability_sids,
+					     .n_caps = n,
+					     .logon = logon,
+					     .launch = launch_sid,
+					     .user = user };
+
+		r = token_sids(spec, &in, &t, err);
+	}
 	if (r == 0)
-		r = restrict_token(self, restricting, n_restricting, &token,
-				   err);
+		r = restrict_token(self, spec, &t, &token, err);
 	if (r == 0)
-		r = set_default_dacl(token, self, capability_sids, n, logon,
-				     err);
+		r = set_default_dacl(token, t.dacl, t.n_dacl, err);
 	if (r == 0)
 		r = win_rtoken_check_privileges(token, err);
 	CloseHandle(self);
+	LocalFree(user);
+	if (r == 0) {
+		*ret_logon_sid = strdup(logon);
+		if (!*ret_logon_sid)
+			r = -ENOMEM;
+	}
+	LocalFree(logon);
 	if (r < 0) {
 		if (token)
 			CloseHandle(token);
-		LocalFree(logon);
 		return r;
-	}
-	*ret_logon_sid = strdup(logon);
-	LocalFree(logon);
-	if (!*ret_logon_sid) {
-		CloseHandle(token);
-		return -ENOMEM;
 	}
 	*ret = token;
 	return 0;

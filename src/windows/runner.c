@@ -13,11 +13,12 @@
  *
  * It connects to the two pipes its parent created (channel.c), reads one
  * spawn request, builds the write-restricted token from its own token with
- * the request's capability SIDs (rtoken.c, the same table as the
- * unelevated mode), creates a private desktop that only its logon SID may
- * use, starts the command suspended with CreateProcessAsUserW, puts it in
- * a job object that kills the tree when its last handle closes, resumes
- * it, and relays: the command's stdout and stderr become frames, stdin
+ * the request's capability SIDs (rtoken.c, token.c's win_token_elevated),
+ * creates a window station and a desktop of this launch that only the
+ * sandbox user and the launch's own SID may open, starts the command
+ * suspended with CreateProcessAsUserW on that desktop, puts it in a job
+ * object that kills the tree when its last handle closes and limits its
+ * use of the user interface, resumes it, and relays: the command's stdout and stderr become frames, stdin
  * frames are written to the command, a terminate frame or the timeout
  * ends the tree. Its last frame is an exit frame, or an error frame with
  * the stage, the native code and a message; it then exits with the
@@ -49,9 +50,10 @@ struct runner {
 	struct win_frame req; /* the spawn request */
 	uint8_t *req_body;
 	HANDLE token; /* restricted; NULL for an unrestricted request */
-	char *logon_sid; /* LocalFree */
+	char launch_sid[WIN_SID_STRING_MAX]; /* made for this launch */
+	HWINSTA station;
 	HDESK desktop;
-	wchar_t desktop_name[96];
+	wchar_t desktop_name[160];
 	HANDLE job;
 	HANDLE process;
 	HANDLE child_std[3]; /* the command's ends, inheritable */
@@ -107,80 +109,128 @@ static int read_request(struct runner *rn)
 	return 0;
 }
 
-/* The restricted token, or, for an unrestricted request, only the logon
- * SID the private desktop is granted to. */
+/* The launch's SID, and the restricted token unless the request is an
+ * unrestricted one (the Wine tests' client asks for that). */
 static int make_token(struct runner *rn)
 {
 	const struct win_frame_spawn *s = &rn->req.spawn;
 	struct paddock_error e = { 0 };
-	HANDLE self;
 	char *logon;
+	int r = win_capsid_new(rn->launch_sid, &e);
+
+	if (r < 0)
+		return report_err(rn, WIN_FRAME_STAGE_TOKEN, &e);
+	if (s->flags & WIN_FRAME_SPAWN_UNRESTRICTED)
+		return 0;
+	r = win_rtoken_build(&win_token_elevated, s->capability_sids, s->n_caps,
+			     rn->launch_sid, &rn->token, &logon, &e);
+	if (r < 0)
+		return report_err(rn, WIN_FRAME_STAGE_TOKEN, &e);
+	free(logon);
+	return 0;
+}
+
+/* The security attributes of the launch's window station and desktop
+ * (win_elev_desktop_sddl()); LocalFree the descriptor. */
+static int desktop_security(struct runner *rn, SECURITY_ATTRIBUTES *sa)
+{
+	char sddl[2 * WIN_SID_STRING_MAX + 32], *user = NULL;
+	struct paddock_error e = { 0 };
+	HANDLE self;
 	int r;
 
-	if (!(s->flags & WIN_FRAME_SPAWN_UNRESTRICTED)) {
-		r = win_rtoken_build(s->capability_sids, s->n_caps, &rn->token,
-				     &logon, &e);
-		if (r < 0)
-			return report_err(rn, WIN_FRAME_STAGE_TOKEN, &e);
-		/* win_rtoken_build's string is malloc'ed. */
-		rn->logon_sid = LocalAlloc(LMEM_FIXED, strlen(logon) + 1);
-		if (rn->logon_sid)
-			strcpy(rn->logon_sid, logon);
-		free(logon);
-		return rn->logon_sid ? 0
-				     : report(rn, WIN_FRAME_STAGE_TOKEN,
-					      ERROR_NOT_ENOUGH_MEMORY, NULL);
-	}
 	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &self))
-		return report(rn, WIN_FRAME_STAGE_TOKEN, GetLastError(),
+		return report(rn, WIN_FRAME_STAGE_DESKTOP, GetLastError(),
 			      "cannot open the runner's token");
-	r = win_rtoken_logon_sid(self, &rn->logon_sid, &e);
+	r = win_rtoken_user_sid(self, &user, &e);
 	CloseHandle(self);
-	return r < 0 ? report_err(rn, WIN_FRAME_STAGE_TOKEN, &e) : 0;
+	if (r < 0)
+		return report_err(rn, WIN_FRAME_STAGE_DESKTOP, &e);
+	r = win_elev_desktop_sddl(user, rn->launch_sid, sddl, sizeof(sddl));
+	LocalFree(user);
+	*sa = (SECURITY_ATTRIBUTES){ .nLength = sizeof(*sa) };
+	if (r < 0 ||
+	    !ConvertStringSecurityDescriptorToSecurityDescriptorA(
+		    sddl, SDDL_REVISION_1, &sa->lpSecurityDescriptor, NULL))
+		return report(rn, WIN_FRAME_STAGE_DESKTOP,
+			      r < 0 ? 0 : GetLastError(),
+			      "cannot build the desktop's security descriptor");
+	return 0;
+}
+
+/* A desktop on the station; the process's station is switched to it for
+ * the call, as CreateDesktopW creates on the caller's station. */
+static DWORD desktop_on(HWINSTA station, const wchar_t *name,
+			SECURITY_ATTRIBUTES *sa, HDESK *ret)
+{
+	HWINSTA own = GetProcessWindowStation();
+	DWORD native = 0;
+
+	if (!own || !SetProcessWindowStation(station))
+		return GetLastError();
+	*ret = CreateDesktopW(name, NULL, NULL, 0, GENERIC_ALL, sa);
+	if (!*ret)
+		native = GetLastError();
+	if (!SetProcessWindowStation(own) && !native)
+		native = GetLastError();
+	return native;
 }
 
 /*
- * A desktop of this launch on the runner's window station, whose DACL
- * grants only the runner's logon SID (which the command's token carries
- * too): the command's windows cannot receive messages from, or send them
- * to, the user's applications on the default desktop.
+ * The command's own window station, and a desktop on it, both granted only
+ * to the sandbox user and the launch's SID. A desktop of its own on the
+ * runner's station would not be enough: the command's token carries the
+ * real user's logon SID (deny-only, see token.c), and the clipboard and
+ * global atoms belong to the station. With its own station the command
+ * has no handle to WinSta0 and cannot open it, so it can neither send
+ * messages or input to the user's applications nor read their clipboard.
+ * Only administrators may name a window station; a NULL name makes
+ * Windows derive one from the runner's logon session, which is this
+ * launch's alone (CreateProcessWithLogonW logs on anew each time).
  */
 static int make_desktop(struct runner *rn)
 {
-	SECURITY_ATTRIBUTES sa = { .nLength = sizeof(sa) };
-	wchar_t sddl[160], name[64], station[32] = L"winsta0";
-	int n;
+	SECURITY_ATTRIBUTES sa;
+	wchar_t name[64], station[64] = L"winsta0";
+	DWORD native;
 
-	/* The desktop lies on the runner's own window station, which is
-	 * winsta0 for an interactive logon and another in a service's or
-	 * an SSH server's session. */
-	GetUserObjectInformationW(GetProcessWindowStation(), UOI_NAME, station,
-				  sizeof(station) - sizeof(wchar_t), NULL);
+	if (!(rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP)) {
+		GetUserObjectInformationW(
+			GetProcessWindowStation(), UOI_NAME, station,
+			sizeof(station) - sizeof(wchar_t), NULL);
+		swprintf(rn->desktop_name, 160, L"%ls\\default", station);
+		return 0;
+	}
+	if (desktop_security(rn, &sa) < 0)
+		return -1;
+	/* CWF_CREATE_ONLY: a station that exists already has a DACL of
+	 * someone else's choosing; refuse it rather than share it. */
+	rn->station = CreateWindowStationW(NULL, CWF_CREATE_ONLY,
+					   WINSTA_ALL_ACCESS, &sa);
+	native = rn->station ? 0 : GetLastError();
 	swprintf(name, 64, L"paddock-%lu-%llx", GetCurrentProcessId(),
 		 (unsigned long long)GetTickCount64());
-	swprintf(rn->desktop_name, 96, L"%ls\\%ls", station,
-		 rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP ? name
-							       : L"default");
-	if (!(rn->req.spawn.flags & WIN_FRAME_SPAWN_DESKTOP))
-		return 0;
-	n = swprintf(sddl, 160, L"D:P(A;;GA;;;%hs)", rn->logon_sid);
-	if (n < 0 || n >= 160 ||
-	    !ConvertStringSecurityDescriptorToSecurityDescriptorW(
-		    sddl, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL))
-		return report(rn, WIN_FRAME_STAGE_DESKTOP, GetLastError(),
-			      "cannot build the desktop's security descriptor");
-	rn->desktop = CreateDesktopW(name, NULL, NULL, 0, GENERIC_ALL, &sa);
-	n = rn->desktop ? 0 : (int)GetLastError();
+	if (!native &&
+	    !GetUserObjectInformationW(rn->station, UOI_NAME, station,
+				       sizeof(station) - sizeof(wchar_t), NULL))
+		native = GetLastError();
+	if (!native)
+		native = desktop_on(rn->station, name, &sa, &rn->desktop);
 	LocalFree(sa.lpSecurityDescriptor);
-	if (!rn->desktop)
-		return report(rn, WIN_FRAME_STAGE_DESKTOP, (DWORD)n,
-			      "cannot create the private desktop");
+	if (native)
+		return report(
+			rn, WIN_FRAME_STAGE_DESKTOP, native,
+			"cannot create the launch's window station and desktop");
+	swprintf(rn->desktop_name, 160, L"%ls\\%ls", station, name);
 	return 0;
 }
 
 static int make_job(struct runner *rn)
 {
 	JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = { 0 };
+	JOBOBJECT_BASIC_UI_RESTRICTIONS ui = {
+		.UIRestrictionsClass = WIN_ELEV_JOB_UI_LIMITS,
+	};
 
 	rn->job = CreateJobObjectW(NULL, NULL);
 	if (!rn->job)
@@ -192,6 +242,11 @@ static int make_job(struct runner *rn)
 				     &limits, sizeof(limits)))
 		return report(rn, WIN_FRAME_STAGE_JOB, GetLastError(),
 			      "cannot make the job kill its processes");
+	if (!SetInformationJobObject(rn->job, JobObjectBasicUIRestrictions, &ui,
+				     sizeof(ui)))
+		return report(
+			rn, WIN_FRAME_STAGE_JOB, GetLastError(),
+			"cannot limit the job's use of the user interface");
 	return 0;
 }
 

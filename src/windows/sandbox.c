@@ -189,7 +189,8 @@ static int confine(const struct paddock_policy *policy,
 	if (r == 0 && sb->setup)
 		r = keep_sids(sb, &s);
 	else if (r == 0)
-		r = win_rtoken_build(s.list, s.n, &sb->token, &logon, err);
+		r = win_rtoken_build(&win_token_unelevated, s.list, s.n, NULL,
+				     &sb->token, &logon, err);
 	if (r == 0)
 		r = win_aclw_apply(policy, &plan, sb, err);
 	if (r == 0 && sb->setup)

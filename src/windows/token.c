@@ -22,6 +22,20 @@
  *   the logon SID, the capability SIDs and SYSTEM, so that the command's
  *   own processes, checked against the restricting SIDs, can open them.
  *   Without it builds that create named pipes hang.
+ *
+ * The elevated mode's token (win_token_elevated) is built the same way by
+ * paddock-runner.exe from the sandbox user's token, with one difference.
+ * The secondary logon service gives a process it starts the logon SID of
+ * its caller, so that the process can use the caller's window station:
+ * the runner's logon SID is the real user's interactive one, which
+ * WinSta0 and its default desktop grant full access. Kept enabled, it
+ * would let the command open WinSta0\Default and send input and window
+ * messages to the user's applications, whatever desktop it was started
+ * on. So there the logon SID is deny-only, and a SID made at random for
+ * the launch takes its two places: a restricting SID, and an entry of the
+ * default DACL. The runner grants that SID (and the sandbox user) its own
+ * window station and desktop (win_elev_desktop_sddl()), the only ones the
+ * command can open.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -54,6 +68,23 @@ static const enum win_token_sid_source default_dacl[] = {
 	WIN_TOKEN_SID_SYSTEM,
 };
 
+static const enum win_token_sid_source elevated_restricting[] = {
+	WIN_TOKEN_SID_CAPABILITIES,
+	WIN_TOKEN_SID_LAUNCH,
+	WIN_TOKEN_SID_EVERYONE,
+};
+
+static const enum win_token_sid_source elevated_disabled[] = {
+	WIN_TOKEN_SID_LOGON,
+};
+
+static const enum win_token_sid_source elevated_default_dacl[] = {
+	WIN_TOKEN_SID_USER,
+	WIN_TOKEN_SID_LAUNCH,
+	WIN_TOKEN_SID_CAPABILITIES,
+	WIN_TOKEN_SID_SYSTEM,
+};
+
 static const char *const kept_privileges[] = { "SeChangeNotifyPrivilege" };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -69,12 +100,25 @@ const struct win_token_spec win_token_unelevated = {
 	.n_kept_privileges = COUNT(kept_privileges),
 };
 
+const struct win_token_spec win_token_elevated = {
+	.flags = WIN_TOKEN_DISABLE_MAX_PRIVILEGE | WIN_TOKEN_LUA_TOKEN |
+		 WIN_TOKEN_WRITE_RESTRICTED,
+	.restricting = elevated_restricting,
+	.n_restricting = COUNT(elevated_restricting),
+	.disabled = elevated_disabled,
+	.n_disabled = COUNT(elevated_disabled),
+	.default_dacl = elevated_default_dacl,
+	.n_default_dacl = COUNT(elevated_default_dacl),
+	.kept_privileges = kept_privileges,
+	.n_kept_privileges = COUNT(kept_privileges),
+};
+
 /* A logon SID is S-1-5-5-X-Y (SECURITY_LOGON_IDS_RID). */
 static bool is_logon_sid(const char *s)
 {
 	struct win_sid sid;
 
-	return win_sid_parse(s, &sid) == 0 &&
+	return s && win_sid_parse(s, &sid) == 0 &&
 	       sid.authority == WIN_SID_NT_AUTHORITY && sid.count == 3 &&
 	       sid.sub[0] == 5;
 }
@@ -112,38 +156,90 @@ static int put_capabilities(const char *const *caps, size_t n_caps,
 	return 0;
 }
 
-int win_token_restricting_sids(const struct win_token_spec *spec,
-			       const char *const *capability_sids, size_t n,
-			       const char *logon_sid, const char **ret,
-			       size_t max, size_t *ret_n)
+static bool is_sid(const char *s)
+{
+	struct win_sid sid;
+
+	return s && win_sid_parse(s, &sid) == 0;
+}
+
+static bool is_capability_shaped(const char *s)
+{
+	struct win_sid sid;
+
+	return s && win_sid_parse(s, &sid) == 0 && win_sid_is_capability(&sid);
+}
+
+/* The SIDs of one source into ret; -EINVAL when in lacks it. */
+static int put_source(enum win_token_sid_source source,
+		      const struct win_token_sids *in, const char **ret,
+		      size_t max, size_t *n)
+{
+	switch (source) {
+	case WIN_TOKEN_SID_CAPABILITIES:
+		return put_capabilities(in->caps, in->n_caps, ret, max, n);
+	case WIN_TOKEN_SID_LOGON:
+		return put(ret, max, n, in->logon);
+	case WIN_TOKEN_SID_EVERYONE:
+		return put(ret, max, n, WIN_SID_EVERYONE);
+	case WIN_TOKEN_SID_USER:
+		return is_sid(in->user) ? put(ret, max, n, in->user) : -EINVAL;
+	case WIN_TOKEN_SID_SYSTEM:
+		return put(ret, max, n, "S-1-5-18");
+	case WIN_TOKEN_SID_LAUNCH:
+		return is_capability_shaped(in->launch)
+			       ? put(ret, max, n, in->launch)
+			       : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* Every SID of the sources in list, in order; ret_n untouched on error. */
+static int collect(const enum win_token_sid_source *list, size_t n_list,
+		   bool user_or_system, const struct win_token_sids *in,
+		   const char **ret, size_t max, size_t *ret_n)
 {
 	size_t count = 0;
 	int r = 0;
 
-	if (n == 0 || !is_logon_sid(logon_sid))
+	if (in->n_caps == 0 || !is_logon_sid(in->logon))
 		return -EINVAL;
-	for (size_t i = 0; i < spec->n_restricting && r == 0; i++) {
-		switch (spec->restricting[i]) {
-		case WIN_TOKEN_SID_CAPABILITIES:
-			r = put_capabilities(capability_sids, n, ret, max,
-					     &count);
-			break;
-		case WIN_TOKEN_SID_LOGON:
-			r = put(ret, max, &count, logon_sid);
-			break;
-		case WIN_TOKEN_SID_EVERYONE:
-			r = put(ret, max, &count, WIN_SID_EVERYONE);
-			break;
-		default:
-			/* The user and SYSTEM only ever appear in the
-			 * default DACL: a restricting user SID would let
-			 * every write the user may do through. */
+	for (size_t i = 0; i < n_list && r == 0; i++) {
+		if (!user_or_system && (list[i] == WIN_TOKEN_SID_USER ||
+					list[i] == WIN_TOKEN_SID_SYSTEM))
 			r = -EINVAL;
-			break;
-		}
+		else
+			r = put_source(list[i], in, ret, max, &count);
 	}
 	if (r < 0)
 		return r;
 	*ret_n = count;
 	return 0;
+}
+
+int win_token_restricting_sids(const struct win_token_spec *spec,
+			       const struct win_token_sids *in,
+			       const char **ret, size_t max, size_t *ret_n)
+{
+	/* The user and SYSTEM only ever appear in the default DACL: a
+	 * restricting user SID would let every write the user may do
+	 * through. */
+	return collect(spec->restricting, spec->n_restricting, false, in, ret,
+		       max, ret_n);
+}
+
+int win_token_disabled_sids(const struct win_token_spec *spec,
+			    const struct win_token_sids *in, const char **ret,
+			    size_t max, size_t *ret_n)
+{
+	return collect(spec->disabled, spec->n_disabled, false, in, ret, max,
+		       ret_n);
+}
+
+int win_token_default_dacl_sids(const struct win_token_spec *spec,
+				const struct win_token_sids *in,
+				const char **ret, size_t max, size_t *ret_n)
+{
+	return collect(spec->default_dacl, spec->n_default_dacl, true, in, ret,
+		       max, ret_n);
 }

@@ -120,16 +120,25 @@ int win_home_stubs(const char *home, char **ret, struct paddock_error *err);
 int win_capsid_get(const char *home, const char *key, char **ret,
 		   struct paddock_error *err);
 
+/* A capability-shaped SID made at random for one use, never stored. */
+int win_capsid_new(char buf[WIN_SID_STRING_MAX], struct paddock_error *err);
+
 /*
- * The write-restricted token of token.c's table (win_token_unelevated),
- * built from paddock's own primary token: the restricting SIDs are the
- * capability SIDs, the logon SID and Everyone; the default DACL grants the
- * user, the logon SID, the capability SIDs and SYSTEM; and the token is
- * checked to hold no privilege but the kept ones. *ret_logon_sid is the
- * logon SID's string, malloc'ed.
+ * The write-restricted token of one of token.c's tables
+ * (win_token_unelevated in paddock.exe, win_token_elevated in the runner),
+ * built from this process's own primary token: the restricting and
+ * deny-only SIDs and the default DACL as the table names them, with
+ * launch_sid for a table that names a launch SID (NULL otherwise); the
+ * token is checked to hold no privilege but the kept ones.
+ * *ret_logon_sid is the logon SID's string, malloc'ed.
  */
-int win_rtoken_build(const char *const *capability_sids, size_t n, HANDLE *ret,
-		     char **ret_logon_sid, struct paddock_error *err);
+int win_rtoken_build(const struct win_token_spec *spec,
+		     const char *const *capability_sids, size_t n,
+		     const char *launch_sid, HANDLE *ret, char **ret_logon_sid,
+		     struct paddock_error *err);
+
+/* The user SID of token, "S-1-5-...", LocalFree'd by the caller. */
+int win_rtoken_user_sid(HANDLE token, char **ret, struct paddock_error *err);
 
 /* The logon SID of token, "S-1-5-5-X-Y", LocalFree'd by the caller. */
 int win_rtoken_logon_sid(HANDLE token, char **ret, struct paddock_error *err);

@@ -436,6 +436,51 @@ static void mode_choice(void **state)
 			 WIN_ELEV_REFUSE);
 }
 
+/* The launch's window station and desktop: the sandbox user and the
+ * launch's SID, nobody else, and nothing inherited. */
+static void desktop_sddl(void **state)
+{
+	char buf[160];
+
+	(void)state;
+	assert_int_equal(win_elev_desktop_sddl("S-1-5-21-1-2-3-1011",
+					       "S-1-5-21-9-10-11-12", buf,
+					       sizeof(buf)),
+			 0);
+	assert_string_equal(
+		buf,
+		"D:P(A;;GA;;;S-1-5-21-1-2-3-1011)(A;;GA;;;S-1-5-21-9-10-11-12)");
+	/* no logon SID, no well-known group in the launch's place */
+	assert_int_equal(win_elev_desktop_sddl("S-1-5-21-1-2-3-1011",
+					       "S-1-5-5-0-1234", buf,
+					       sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(win_elev_desktop_sddl("S-1-5-21-1-2-3-1011", "S-1-1-0",
+					       buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(win_elev_desktop_sddl("(A;;GA;;;WD)",
+					       "S-1-5-21-9-10-11-12", buf,
+					       sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(win_elev_desktop_sddl(NULL, "S-1-5-21-9-10-11-12", buf,
+					       sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(win_elev_desktop_sddl("S-1-5-21-1-2-3-1011",
+					       "S-1-5-21-9-10-11-12", buf, 20),
+			 -ENOSPC);
+}
+
+static void job_ui_limits(void **state)
+{
+	(void)state;
+	/* No USER handles from outside, no clipboard, no desktop switch. */
+	assert_true(WIN_ELEV_JOB_UI_LIMITS & WIN_ELEV_UILIMIT_HANDLES);
+	assert_true(WIN_ELEV_JOB_UI_LIMITS & WIN_ELEV_UILIMIT_READCLIPBOARD);
+	assert_true(WIN_ELEV_JOB_UI_LIMITS & WIN_ELEV_UILIMIT_WRITECLIPBOARD);
+	assert_true(WIN_ELEV_JOB_UI_LIMITS & WIN_ELEV_UILIMIT_DESKTOP);
+	assert_int_equal(WIN_ELEV_JOB_UI_LIMITS & 0x20u, 0); /* atoms */
+}
+
 static void retry_only_once_and_only_for_1312(void **state)
 {
 	(void)state;
@@ -514,6 +559,8 @@ int main(void)
 		cmocka_unit_test(bad_exit_and_error_refused),
 		cmocka_unit_test(encoder_refuses_what_decoder_would),
 		cmocka_unit_test(mode_choice),
+		cmocka_unit_test(desktop_sddl),
+		cmocka_unit_test(job_ui_limits),
 		cmocka_unit_test(retry_only_once_and_only_for_1312),
 		cmocka_unit_test(launch_failures_get_their_stage),
 		cmocka_unit_test(error_statuses),

@@ -310,6 +310,22 @@ try {
 		$code = Pd run $em -s full-access -C $ws -- cmd /c exit 0
 		Check 'elevated with full access is refused (125): a sandbox user has not your rights' ($code -eq 125)
 
+		# The command's own window station and desktop: it cannot open
+		# WinSta0 (its token's logon SID, the real user's, is deny-only),
+		# so it cannot send input or messages to your applications. The
+		# probe is copied into the workspace, which the sandbox group may
+		# read, rather than run from the build directory.
+		$probe = Join-Path (Split-Path $Paddock) 'desktop-probe.exe'
+		if (Test-Path $probe) {
+			Copy-Item $probe (Join-Path $ws 'desktop-probe.exe')
+			$out = & $Paddock run $em -C $ws -- (Join-Path $ws 'desktop-probe.exe') 2>&1 | Out-String
+			$code = $LASTEXITCODE
+			Say 'INFO' ("desktop probe: " + $out.Trim())
+			Check 'elevated: the command runs on a window station of its own, not WinSta0' (($out -match 'station=') -and ($out -notmatch 'station=WinSta0'))
+			Check 'elevated: the command cannot open WinSta0 or its default desktop' (($code -eq 0) -and ($out -match 'winsta0=refused'))
+			Remove-Item (Join-Path $ws 'desktop-probe.exe') -Force -ErrorAction SilentlyContinue
+		}
+
 		# Proxy mode (issue 7): the offline user, whose filters leave only
 		# the proxy's loopback ports (127.0.0.1:3128-3135) open.
 		$report = Join-Path $base 'proxy-report.jsonl'

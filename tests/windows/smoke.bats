@@ -618,10 +618,22 @@ no_survivor() {
 	[ ! -e ran.txt ]
 }
 
-@test "runner: a private desktop for the launch" {
+@test "runner: a window station and desktop of the launch's own" {
 	run rc --desktop -- "$CMD" /c "echo on-its-desktop"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"on-its-desktop"* ]]
+	# Not WinSta0, not its default desktop. Wine enforces no DACL, so
+	# the probe can still open WinSta0 here; enforce.ps1 checks that a
+	# command of the elevated mode cannot, on real Windows.
+	probe="Z:$(printf '%s' "$(dirname "$PADDOCK_EXE")/desktop-probe.exe" | tr '/' '\\')"
+	run rc --desktop -- "$probe"
+	echo "$output"
+	[[ "$output" == *"station="* ]]
+	[[ "$output" != *"station=WinSta0"* ]]
+	[[ "$output" == *" desktop=paddock-"* ]]
+	# Without the flag the command stays on the runner's own desktop.
+	run rc -- "$probe"
+	[[ "$output" == *"station=WinSta0 desktop=Default"* ]]
 }
 
 @test "runner: a client of the pipes that is not the runner is refused" {
