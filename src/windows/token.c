@@ -25,8 +25,9 @@
  *
  * The elevated mode's token (win_token_elevated) is built the same way by
  * paddock-runner.exe from the sandbox user's token, with one difference.
- * The secondary logon service gives a process it starts the logon SID of
- * its caller, so that the process can use the caller's window station:
+ * CreateProcessWithLogonW "uses the logon SID in the caller token" (its
+ * documentation's remarks), so that the new process can use the caller's
+ * window station:
  * the runner's logon SID is the real user's interactive one, which
  * WinSta0 and its default desktop grant full access. Kept enabled, it
  * would let the command open WinSta0\Default and send input and window
