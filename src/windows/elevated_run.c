@@ -10,7 +10,10 @@
  *      every outbound packet) or the online user. 1312, a logon session
  *      that vanished: the logon is read again from its secret and the
  *      launch retried once. 1385, the "log on locally" right removed by
- *      policy: a message and a hint, no retry.
+ *      policy: a message and a hint, no retry. 5, access denied: the
+ *      sandbox user may not read the runner's file (grant_runner()
+ *      opens it up where the user owns the way to it); a message and a
+ *      hint.
  *   2. The runner connects to the two pipes; its process id must be the
  *      one CreateProcessWithLogonW returned, else the run is refused.
  *   3. The spawn request; the runner answers READY or an error frame. An
@@ -41,7 +44,8 @@
 struct win_elevated {
 	const struct paddock_policy *policy;
 	enum win_account account;
-	wchar_t runner_path[MAX_PATH];
+	wchar_t runner_path[MAX_PATH]; /* final, as started */
+	char *runner_utf8; /* the same, for the grants and messages */
 	struct win_frame request; /* resent as it is on a retry */
 	char *strings[3]; /* application, command line, cwd */
 	char **env;
@@ -141,9 +145,15 @@ static bool owned_by_caller(const wchar_t *path, PSID user)
 	return mine;
 }
 
+/*
+ * One entry of a run-time grant, written where the user owns the object
+ * and the entry is not there yet; rights names it in the messages,
+ * consequence says what fails without it.
+ */
 static void grant_one(const struct paddock_policy *policy,
 		      const struct win_setup_info *info,
-		      const struct win_acl_entry *e, PSID user)
+		      const struct win_acl_entry *e, PSID user,
+		      const char *rights, const char *consequence)
 {
 	wchar_t *wide;
 	bool written = false;
@@ -155,8 +165,8 @@ static void grant_one(const struct paddock_policy *policy,
 	 * directories (C:\Users) are readable by the Users group. */
 	if (!owned_by_caller(wide, user)) {
 		log_msg(policy, PADDOCK_LOG_DEBUG,
-			"not granting the sandbox group %s: not yours",
-			e->path);
+			"not granting the sandbox group %s on %s: not yours",
+			rights, e->path);
 		free(wide);
 		return;
 	}
@@ -164,12 +174,32 @@ static void grant_one(const struct paddock_policy *policy,
 	free(wide);
 	if (native)
 		log_msg(policy, PADDOCK_LOG_WARNING,
-			"cannot grant the sandbox group read on %s (Windows error %lu); a program that reads its working directory's parents, such as PowerShell, may fail",
-			e->path, native);
+			"cannot grant the sandbox group %s on %s (Windows error %lu); %s",
+			rights, e->path, native, consequence);
 	else if (written && !info->read_grants_done)
 		log_msg(policy, PADDOCK_LOG_INFO,
-			"granted the sandbox group read on %s now: the background read grants are not done yet",
-			e->path);
+			"granted the sandbox group %s on %s now: the background read grants are not done yet",
+			rights, e->path);
+}
+
+/* The caller's own user SID, inside *buf; NULL when it cannot be read. */
+union token_user {
+	TOKEN_USER user;
+	uint8_t bytes[256];
+};
+
+static PSID caller_sid(union token_user *buf)
+{
+	HANDLE self;
+	DWORD n;
+	BOOL ok = FALSE;
+
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &self)) {
+		ok = GetTokenInformation(self, TokenUser, buf, sizeof(*buf),
+					 &n);
+		CloseHandle(self);
+	}
+	return ok ? buf->user.User.Sid : NULL;
 }
 
 void win_elevated_grant_cwd(const struct paddock_policy *policy,
@@ -177,21 +207,51 @@ void win_elevated_grant_cwd(const struct paddock_policy *policy,
 			    const char *group_sid, const char *cwd)
 {
 	struct win_acl_plan plan;
-	TOKEN_USER *user = NULL;
-	uint8_t buf[256];
-	HANDLE self;
-	DWORD n;
+	union token_user buf;
+	PSID user;
 
 	if (win_acl_plan_traverse(cwd, group_sid, &plan) < 0)
 		return;
-	if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &self)) {
-		if (GetTokenInformation(self, TokenUser, buf, sizeof(buf), &n))
-			user = (TOKEN_USER *)buf;
-		CloseHandle(self);
-	}
+	user = caller_sid(&buf);
 	for (size_t i = 0; user && i < plan.len; i++)
-		grant_one(policy, info, &plan.entries[i], user->User.Sid);
+		grant_one(
+			policy, info, &plan.entries[i], user,
+			"read and traverse",
+			"a program that reads its working directory's parents, such as PowerShell, may fail");
 	win_acl_plan_free(&plan);
+}
+
+/*
+ * CreateProcessWithLogonW opens paddock-runner.exe as the sandbox user.
+ * Where paddock lies in the real user's profile (a clone, %LOCALAPPDATA%,
+ * scoop), nothing lets that user read it until the background read
+ * grants reach it, and those must not delay the first command; nor do
+ * they cover what was created in the profile after setup. So before each
+ * start the group gets read and execute on the runner itself and traverse
+ * on the directories above it, where the user owns them: the one file,
+ * not the tree it lies in. Failures are warnings; the launch then fails
+ * with its own message and hint.
+ */
+static void grant_runner(struct win_elevated *el,
+			 const struct win_setup_info *info)
+{
+	struct win_acl_plan plan;
+	union token_user buf;
+	char *group;
+	PSID user;
+
+	if (win_str_utf8(info->group_sid, &group) < 0)
+		return;
+	if (win_acl_plan_executable(el->runner_utf8, group, &plan) == 0) {
+		user = caller_sid(&buf);
+		for (size_t i = 0; user && i < plan.len; i++)
+			grant_one(
+				el->policy, info, &plan.entries[i], user,
+				i == 0 ? "read and execute" : "traverse",
+				"the sandbox user may be unable to start paddock-runner.exe");
+		win_acl_plan_free(&plan);
+	}
+	free(group);
 }
 
 /* --- the request ---------------------------------------------------------- */
@@ -259,20 +319,48 @@ static int build_request(struct win_elevated *el, const struct win_launch *l,
 
 /* --- the runner ------------------------------------------------------------ */
 
-static int runner_path(wchar_t path[MAX_PATH], struct paddock_error *err)
+/*
+ * paddock-runner.exe beside paddock.exe, resolved once to its final path
+ * (links followed), which is both granted to the sandbox group and
+ * started: what is granted is what runs.
+ */
+static int runner_path(struct win_elevated *el, struct paddock_error *err)
 {
-	DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
-	wchar_t *slash;
+	wchar_t self[MAX_PATH], *slash, *wide = NULL;
+	DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH), attributes;
+	DWORD native = 0;
+	char *beside = NULL;
+	int r;
 
 	if (n == 0 || n >= MAX_PATH)
 		return win_err_set(err, PADDOCK_STEP_RUNNER, GetLastError(),
 				   NULL, "cannot find paddock.exe's directory");
-	slash = wcsrchr(path, L'\\');
-	if (!slash || (size_t)(slash - path) + 20 >= MAX_PATH)
+	slash = wcsrchr(self, L'\\');
+	if (!slash || (size_t)(slash - self) + 20 >= MAX_PATH)
 		return error_set(err, PADDOCK_STEP_RUNNER, ENAMETOOLONG, NULL,
 				 "paddock.exe's path is too long");
 	wcscpy(slash + 1, L"paddock-runner.exe");
-	return 0;
+	r = win_str_utf8(self, &beside);
+	if (r == 0)
+		r = win_resolve_final(beside, false, &el->runner_utf8,
+				      &attributes, &native);
+	if (r < 0) {
+		r = win_err_set(
+			err, PADDOCK_STEP_RUNNER, native, beside,
+			"cannot find paddock-runner.exe beside paddock.exe");
+		free(beside);
+		return r;
+	}
+	free(beside);
+	r = win_str_wide(el->runner_utf8, &wide);
+	if (r == 0 && wcslen(wide) >= MAX_PATH)
+		r = -ENAMETOOLONG;
+	if (r == 0)
+		wcscpy(el->runner_path, wide);
+	free(wide);
+	return r < 0 ? error_set(err, PADDOCK_STEP_RUNNER, -r, el->runner_utf8,
+				 "paddock-runner.exe's path cannot be used")
+		     : 0;
 }
 
 /* CreateProcessWithLogonW; 0 or the native code. */
@@ -300,8 +388,16 @@ static DWORD logon_start(struct win_elevated *el, const struct win_logon *lg,
 	return 0;
 }
 
-static int logon_failed(DWORD native, struct paddock_error *err)
+static int logon_failed(const struct win_elevated *el, DWORD native,
+			struct paddock_error *err)
 {
+	/* The secondary logon service opens the image as the sandbox user:
+	 * an access refusal here is that user's, on the runner's file or a
+	 * directory above it that grant_runner() could not open up. */
+	if (native == ERROR_ACCESS_DENIED)
+		return win_err_set(
+			err, PADDOCK_STEP_RUNNER, native, el->runner_utf8,
+			"the sandbox users cannot read paddock-runner.exe where it lies");
 	if (native == WIN_ELEV_LOGON_RIGHT_MISSING)
 		return win_err_set(
 			err, PADDOCK_STEP_RUNNER, native, NULL,
@@ -334,7 +430,7 @@ static int attempt(struct win_elevated *el, const struct win_setup_info *info,
 	win_logon_clear(&lg);
 	if (native) {
 		*ret_logon_native = native;
-		return logon_failed(native, err);
+		return logon_failed(el, native, err);
 	}
 	CloseHandle(pi.hThread);
 	el->runner = pi.hProcess;
@@ -417,6 +513,7 @@ static int start(struct win_elevated *el, const struct win_setup_info *info,
 static void elevated_free(struct win_elevated *el)
 {
 	close_attempt(el);
+	free(el->runner_utf8);
 	free(el->strings[0]);
 	free(el->strings[1]);
 	free(el->strings[2]);
@@ -454,7 +551,9 @@ int win_elevated_start(const struct paddock_policy *policy,
 	};
 	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX |
 		     SEM_NOOPENFILEERRORBOX);
-	r = runner_path(el->runner_path, err);
+	r = runner_path(el, err);
+	if (r == 0)
+		grant_runner(el, info);
 	if (r == 0 && build_request(el, l, caps, n_caps, in != NULL) < 0)
 		r = error_set(err, PADDOCK_STEP_RUNNER, EINVAL, NULL,
 			      "the command cannot be put in a spawn request");

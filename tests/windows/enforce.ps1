@@ -19,8 +19,10 @@ is a writable root by default; it is removed at the end.
 With -Elevated (after 'paddock setup'), the elevated mode's checks run
 too: commands run as the sandbox users through paddock-runner.exe, the
 network is blocked for the offline user and reachable for the online one,
-writes obey the policy as in the unelevated mode, and the runner's pipes
-admit nobody but the runner.
+writes obey the policy as in the unelevated mode, the runner's pipes
+admit nobody but the runner, a runner copied to a directory made after
+setup is granted to the sandbox group at run time, and one the sandbox
+user is denied fails with its own message.
 
 The unelevated network checks are INFO, not FAIL: in that mode the network
 block is advisory. With the network off, curl is expected to fail (it
@@ -239,6 +241,38 @@ try {
 		$em = '--windows-mode=elevated'
 		$out = & $Paddock run $em -C $ws -- whoami 2>&1 | Out-String
 		Check 'elevated: the command runs as the offline sandbox user, not as you' ($out -notmatch [regex]::Escape($env:USERNAME))
+
+		# paddock-runner.exe in a directory of the profile made after
+		# setup, which the background read grants never cover: paddock
+		# grants the sandbox group read and execute on the runner and
+		# traverse alone on the way to it, and the run starts.
+		$runner = Join-Path (Split-Path $Paddock) 'paddock-runner.exe'
+		$bin = Join-Path $base 'bin'
+		New-Item -ItemType Directory -Path $bin | Out-Null
+		Copy-Item $Paddock, $runner $bin
+		$ErrorActionPreference = 'Continue'
+		$out = & (Join-Path $bin 'paddock.exe') run $em -v -C $ws -- cmd /c exit 0 2>&1 | Out-String
+		$code = $LASTEXITCODE
+		$ErrorActionPreference = 'Stop'
+		Write-Host $out
+		Check 'elevated: a runner in a directory made after setup starts (granted at run time)' ($code -eq 0)
+		$fs = [Security.AccessControl.FileSystemRights]
+		$onRunner = (Get-Acl (Join-Path $bin 'paddock-runner.exe')).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
+		Check "elevated: the runner's file has the group's read and execute entry, not inheritable" ($onRunner -and (($onRunner.FileSystemRights -band $fs::ReadAndExecute) -eq $fs::ReadAndExecute) -and $onRunner.InheritanceFlags -eq 'None')
+		$onBin = (Get-Acl $bin).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
+		Check "elevated: the runner's directory has a traverse entry that does not list it" ($onBin -and ($onBin.FileSystemRights -band $fs::Traverse) -and -not ($onBin.FileSystemRights -band $fs::ListDirectory) -and $onBin.InheritanceFlags -eq 'None')
+		# A runner the offline user is denied: the logon hop's access
+		# refusal gets its own message and hint.
+		$denied = Join-Path $base 'bin-denied'
+		New-Item -ItemType Directory -Path $denied | Out-Null
+		Copy-Item $Paddock, $runner $denied
+		icacls (Join-Path $denied 'paddock-runner.exe') /deny 'paddock-offline:(RX)' | Out-Null
+		$ErrorActionPreference = 'Continue'
+		$out = & (Join-Path $denied 'paddock.exe') run $em -C $ws -- cmd /c "echo ran> `"$ws\denied-runner.txt`"" 2>&1 | Out-String
+		$code = $LASTEXITCODE
+		$ErrorActionPreference = 'Stop'
+		Write-Host $out
+		Check 'elevated: a runner the sandbox user may not read fails with 125, its message and a hint' (($code -eq 125) -and ($out -match 'cannot read paddock-runner.exe') -and ($out -match 'hint: ') -and -not (Test-Path (Join-Path $ws 'denied-runner.txt')))
 
 		# Network off: the offline user's firewall rule, whatever the tool.
 		$code = Pd run $em -C $ws -t 30 -- cmd /c "curl -s --noproxy * -m 10 -o NUL https://example.com"
