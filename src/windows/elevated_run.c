@@ -367,7 +367,18 @@ static int runner_path(struct win_elevated *el, struct paddock_error *err)
 static DWORD logon_start(struct win_elevated *el, const struct win_logon *lg,
 			 PROCESS_INFORMATION *pi)
 {
-	STARTUPINFOW si = { .cb = sizeof(si) };
+	/* CreateProcessWithLogonW always acts as if CREATE_NEW_CONSOLE,
+	 * CREATE_NEW_PROCESS_GROUP and CREATE_DEFAULT_ERROR_MODE were set,
+	 * and CREATE_NO_WINDOW means nothing with a new console: the
+	 * runner's console would be a window on the user's screen for the
+	 * whole run. SW_HIDE is what keeps the new console's window hidden.
+	 * The error mode is not inherited either (the default one is
+	 * given): the runner sets its own first thing. */
+	STARTUPINFOW si = {
+		.cb = sizeof(si),
+		.dwFlags = STARTF_USESHOWWINDOW,
+		.wShowWindow = SW_HIDE,
+	};
 	wchar_t line[MAX_PATH + 2 * WIN_CHANNEL_NAME_MAX + 8], dir[MAX_PATH];
 	UINT n = GetSystemDirectoryW(dir, MAX_PATH);
 
@@ -376,14 +387,11 @@ static DWORD logon_start(struct win_elevated *el, const struct win_logon *lg,
 	swprintf(line, sizeof(line) / sizeof(line[0]), L"\"%ls\" %hs %hs",
 		 el->runner_path, el->ch.names[0], el->ch.names[1]);
 	/* The runner starts in the system directory: the sandbox user may
-	 * not read the caller's current one. Its error mode is set by the
-	 * runner itself first thing, and inherited from here where the
-	 * secondary logon service passes it on. */
+	 * not read the caller's current one. */
 	if (!CreateProcessWithLogonW(lg->user, lg->domain, lg->password,
 				     LOGON_WITH_PROFILE, el->runner_path, line,
-				     CREATE_NO_WINDOW |
-					     CREATE_UNICODE_ENVIRONMENT,
-				     NULL, dir, &si, pi))
+				     CREATE_UNICODE_ENVIRONMENT, NULL, dir, &si,
+				     pi))
 		return GetLastError();
 	return 0;
 }
@@ -549,8 +557,6 @@ int win_elevated_start(const struct paddock_policy *policy,
 		.out = GetStdHandle(STD_OUTPUT_HANDLE),
 		.err = GetStdHandle(STD_ERROR_HANDLE),
 	};
-	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX |
-		     SEM_NOOPENFILEERRORBOX);
 	r = runner_path(el, err);
 	if (r == 0)
 		grant_runner(el, info);
