@@ -64,6 +64,7 @@ static void body_bounds(enum win_frame_type type, uint32_t *min, uint32_t *max)
 		break;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		*max = 0;
 		break;
 	case WIN_FRAME_EXIT:
@@ -86,7 +87,7 @@ int win_frame_header(const uint8_t header[WIN_FRAME_HEADER_SIZE],
 
 	if (version != WIN_FRAME_VERSION)
 		return -EPROTO;
-	if (type < WIN_FRAME_SPAWN || type > WIN_FRAME_ERROR ||
+	if (type < WIN_FRAME_SPAWN || type > WIN_FRAME_TYPE_LAST ||
 	    for_runner(type) != (reader == WIN_FRAME_TO_RUNNER))
 		return -EBADMSG;
 	body_bounds(type, &min, &max);
@@ -203,6 +204,7 @@ static int decode_body(struct reader *r, struct win_frame *f)
 		return 0;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		return 0;
 	case WIN_FRAME_EXIT:
 		if (read_u32(r, &f->exit.code) < 0 || read_u32(r, &flags) < 0 ||
@@ -313,6 +315,7 @@ static void write_body(struct writer *w, const struct win_frame *f)
 		break;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		break;
 	case WIN_FRAME_EXIT:
 		write_u32(w, f->exit.code);
@@ -364,6 +367,7 @@ static int check_encodable(const struct win_frame *f)
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
 	case WIN_FRAME_EXIT:
+	case WIN_FRAME_STDIN_ACK:
 		return 0;
 	}
 	return -EINVAL;

@@ -83,6 +83,7 @@ static void small_frames_round_trip(void **state)
 		{ .type = WIN_FRAME_EXIT, .exit = { 1, true } },
 		{ .type = WIN_FRAME_ERROR,
 		  .error = { WIN_FRAME_STAGE_LOGON_SESSION, 1312, "gone" } },
+		{ .type = WIN_FRAME_STDIN_ACK },
 	};
 
 	(void)state;
@@ -104,6 +105,9 @@ static void small_frames_round_trip(void **state)
 					 WIN_FRAME_STAGE_LOGON_SESSION);
 			assert_int_equal(out.error.native, 1312);
 			assert_string_equal(out.error.message, "gone");
+			break;
+		case WIN_FRAME_STDIN_ACK:
+			assert_int_equal(out.type, WIN_FRAME_STDIN_ACK);
 			break;
 		default:
 			assert_int_equal(out.chunk.len, in[i].chunk.len);
@@ -145,7 +149,11 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	/* the runner does not read what the runner sends */
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
 			 -EBADMSG);
-	h[4] = 2;
+	/* the version before the stdin window, and the one after */
+	h[4] = WIN_FRAME_VERSION - 1;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EPROTO);
+	h[4] = WIN_FRAME_VERSION + 1;
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
 			 -EPROTO);
 	h[4] = WIN_FRAME_VERSION;
@@ -156,7 +164,7 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	for (unsigned t = 0; t < 0x200; t += 0x1f) {
 		h[6] = (uint8_t)t;
 		h[7] = (uint8_t)(t >> 8);
-		if (t >= WIN_FRAME_SPAWN && t <= WIN_FRAME_ERROR)
+		if (t >= WIN_FRAME_SPAWN && t <= WIN_FRAME_TYPE_LAST)
 			continue;
 		assert_int_equal(
 			win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
@@ -185,6 +193,18 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	h[0] = 1;
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
 			 -EMSGSIZE);
+	/* an acknowledgement is the runner's, and has no body */
+	h[6] = WIN_FRAME_STDIN_ACK;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EMSGSIZE);
+	h[0] = 0;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 0);
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
+			 -EBADMSG);
+	h[6] = WIN_FRAME_TYPE_LAST + 1;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EBADMSG);
 }
 
 /* Every proper prefix of a spawn body, and the body with a byte more, is
