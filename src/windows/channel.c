@@ -380,27 +380,61 @@ void win_channel_close(struct win_channel *c)
 /* --- the parent's relay ---------------------------------------------- */
 
 /*
+ * The stdin thread: a chunk is read only when the window has room (a
+ * credit of r->credit, given back by the runner's STDIN_ACK), so that
+ * stdin is consumed no faster than the command takes it, give or take the
+ * window, and a send never waits on a runner that stopped reading frames
+ * because its command does not read stdin.
+ *
  * Known shortcoming: with an interactive console as stdin, this thread
  * reads what is typed while the command runs and hands it to the command,
  * whether the command reads its stdin or not; the unelevated mode's
  * command shares the console instead. docs/limitations.md lists it.
  */
+static bool stopping(const struct win_relay *r)
+{
+	return WaitForSingleObject(r->stop, 0) == WAIT_OBJECT_0;
+}
+
 static DWORD WINAPI relay_stdin(void *arg)
 {
 	struct win_relay *r = arg;
-	static uint8_t buf[WIN_FRAME_MAX_CHUNK];
 	struct win_frame eof = { .type = WIN_FRAME_STDIN_EOF };
+	struct win_frame f = { .type = WIN_FRAME_STDIN, .chunk = { r->buf } };
+	HANDLE credit_or_stop[2] = { r->credit, r->stop };
 	DWORD n;
 
-	while (ReadFile(r->in, buf, sizeof(buf), &n, NULL) && n) {
-		struct win_frame f = { .type = WIN_FRAME_STDIN,
-				       .chunk = { buf, n } };
-
+	for (;;) {
+		if (WaitForMultipleObjects(2, credit_or_stop, FALSE,
+					   INFINITE) != WAIT_OBJECT_0)
+			return 0;
+		if (!ReadFile(r->in, r->buf, WIN_FRAME_MAX_CHUNK, &n, NULL) ||
+		    n == 0 || stopping(r))
+			break;
+		f.chunk.len = n;
 		if (win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &f, NULL) < 0)
 			return 0;
 	}
-	win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &eof, NULL);
+	if (!stopping(r))
+		win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &eof, NULL);
 	return 0;
+}
+
+/* The stdin thread and what it uses; false when any of it cannot be
+ * made, and then nothing of it remains. */
+static bool start_stdin(struct win_relay *r)
+{
+	r->credit = CreateSemaphoreW(NULL, WIN_FRAME_STDIN_WINDOW,
+				     WIN_FRAME_STDIN_WINDOW, NULL);
+	r->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	r->buf = malloc(WIN_FRAME_MAX_CHUNK);
+	if (r->credit && r->stop && r->buf)
+		r->stdin_thread =
+			CreateThread(NULL, 0, relay_stdin, r, 0, NULL);
+	if (r->stdin_thread)
+		return true;
+	win_relay_finish(r);
+	return false;
 }
 
 static void write_all(HANDLE to, const uint8_t *data, size_t len)
@@ -437,9 +471,21 @@ static bool relay_frame(struct win_relay *r, const struct win_frame *f,
 			return true;
 		}
 		ret->ready = true;
-		if (r->in)
-			r->stdin_thread =
-				CreateThread(NULL, 0, relay_stdin, r, 0, NULL);
+		if (r->in && !start_stdin(r)) {
+			end_with(ret, WIN_FRAME_STAGE_IO, GetLastError(),
+				 "paddock cannot start relaying stdin");
+			return true;
+		}
+		return false;
+	case WIN_FRAME_STDIN_ACK:
+		/* The semaphore's maximum is the window: more releases than
+		 * chunks sent fail. */
+		if (!r->credit || !ReleaseSemaphore(r->credit, 1, NULL)) {
+			end_with(
+				ret, WIN_FRAME_STAGE_PROTOCOL, 0,
+				"the runner acknowledged stdin it was not sent");
+			return true;
+		}
 		return false;
 	case WIN_FRAME_STDOUT:
 	case WIN_FRAME_STDERR:
@@ -499,10 +545,17 @@ int win_relay_terminate(struct win_relay *r)
 
 void win_relay_finish(struct win_relay *r)
 {
-	if (!r->stdin_thread)
-		return;
-	CancelSynchronousIo(r->stdin_thread);
-	WaitForSingleObject(r->stdin_thread, 1000);
-	CloseHandle(r->stdin_thread);
-	r->stdin_thread = NULL;
+	if (r->stdin_thread) {
+		SetEvent(r->stop);
+		CancelSynchronousIo(r->stdin_thread);
+		WaitForSingleObject(r->stdin_thread, 1000);
+		CloseHandle(r->stdin_thread);
+	}
+	if (r->credit)
+		CloseHandle(r->credit);
+	if (r->stop)
+		CloseHandle(r->stop);
+	free(r->buf);
+	r->stdin_thread = r->credit = r->stop = NULL;
+	r->buf = NULL;
 }

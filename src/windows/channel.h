@@ -85,13 +85,18 @@ struct win_relay_end {
  * The parent's side of a launch, once the spawn request is sent: stdout
  * and stderr frames are written to out and err; after the READY frame, a
  * thread reads in (NULL: the command's stdin is NUL) and sends it as
- * stdin frames, then STDIN_EOF. Nothing is read from in before READY, so
- * that a request retried after an error frame loses no input.
+ * stdin frames, within the stdin window (frame.h), then STDIN_EOF.
+ * Nothing is read from in before READY, so that a request retried after
+ * an error frame loses no input. Set ch, in, out and err; the rest is the
+ * relay's.
  */
 struct win_relay {
 	struct win_channel *ch;
 	HANDLE in, out, err;
 	HANDLE stdin_thread;
+	HANDLE credit; /* a semaphore: the window's free places */
+	HANDLE stop; /* an event: the stdin thread is to end */
+	uint8_t *buf; /* the stdin thread's chunk */
 };
 
 /*

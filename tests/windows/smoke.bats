@@ -543,6 +543,36 @@ CMD='C:\windows\system32\cmd.exe'
 	[[ "$output" == *"got [unset]"* ]]
 }
 
+# More stdin than the window (frame.h) holds, read by the command: every
+# 1000th line is a marker, so a chunk lost, doubled or reordered changes
+# the 300 lines find prints.
+@test "runner: stdin beyond the window reaches the command whole and in order" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	seq 1 300000 | sed 's/^\(.*\)000$/MARK-\1/' >"$BATS_TEST_TMPDIR/in.txt"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/in.txt")" -gt 1000000 ]
+	# A window never given back would stall, not fail: bounded.
+	run bash -c "timeout 60 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin -- 'C:\\windows\\system32\\find.exe' MARK <\"$BATS_TEST_TMPDIR/in.txt\" | tr -d '\\r'; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(grep MARK "$BATS_TEST_TMPDIR/in.txt")" ]
+}
+
+# The hang this guards against: a command that never reads its stdin
+# filled its pipe, the runner stopped reading frames while it wrote to
+# it, the pipe to the runner filled, and the terminate frame queued
+# behind the data until the command ended by itself (70 s here). 1 is
+# the code the runner's terminate gives the tree; a runner killed from
+# outside would be a 125.
+@test "runner: a terminate frame ends the tree even while stdin waits unread" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	run bash -c "head -c 8000000 /dev/zero | timeout 120 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin --terminate 1000 -- '$CMD' /c 'ping -n 70 127.0.0.1 >nul'"
+	[ "$status" -eq 1 ]
+	[ $((SECONDS - start)) -lt 20 ]
+	no_survivor 70
+}
+
 @test "runner: the request's timeout ends the tree and reports it (124)" {
 	start=$SECONDS
 	run rc --timeout 1000 -- "$CMD" /c "ping -n 63 127.0.0.1 >nul"
