@@ -34,9 +34,31 @@ static int fail(struct paddock_error *err, DWORD native, const char *operand,
 	return win_err_set(err, PADDOCK_STEP_RUNNER, native, operand, what);
 }
 
+/* Wait for an overlapped operation, until deadline (GetTickCount64(); 0:
+ * no end), then cancel it: 0, ERROR_TIMEOUT or the native code. */
+static DWORD wait_io(HANDLE h, OVERLAPPED *ov, DWORD *n, ULONGLONG deadline)
+{
+	ULONGLONG now = GetTickCount64();
+	DWORD ms = deadline == 0    ? INFINITE
+		   : now < deadline ? (DWORD)(deadline - now)
+				    : 0;
+	DWORD native;
+
+	if (WaitForSingleObject(ov->hEvent, ms) == WAIT_TIMEOUT)
+		CancelIoEx(h, ov);
+	/* A cancelled operation still completes into ov: wait for it. */
+	if (GetOverlappedResult(h, ov, n, TRUE))
+		return 0;
+	native = GetLastError();
+	return native == ERROR_OPERATION_ABORTED && deadline ? ERROR_TIMEOUT
+							     : native;
+}
+
 /* Read or write exactly len bytes; 0 or the native code. An overlapped
- * handle gets an OVERLAPPED and is waited for. */
-static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len)
+ * handle gets an OVERLAPPED and is waited for, until deadline as
+ * wait_io() says. */
+static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len,
+		ULONGLONG deadline)
 {
 	while (len) {
 		OVERLAPPED ov = { 0 };
@@ -55,11 +77,8 @@ static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len)
 				      overlapped ? &ov : NULL);
 		if (!ok)
 			native = GetLastError();
-		if (overlapped && (ok || native == ERROR_IO_PENDING)) {
-			native = GetOverlappedResult(h, &ov, &n, TRUE)
-					 ? 0
-					 : GetLastError();
-		}
+		if (overlapped && (ok || native == ERROR_IO_PENDING))
+			native = wait_io(h, &ov, &n, deadline);
 		if (overlapped)
 			CloseHandle(ov.hEvent);
 		if (native)
@@ -304,6 +323,17 @@ int win_channel_open(const char *in_name, const char *out_name,
 	return 0;
 }
 
+static int sent(DWORD native, struct paddock_error *err)
+{
+	if (native == ERROR_BROKEN_PIPE || native == ERROR_NO_DATA)
+		return error_set(err, PADDOCK_STEP_RUNNER, EPIPE, NULL,
+				 "the other end of the runner's pipe is gone");
+	if (native == ERROR_TIMEOUT)
+		return error_set(err, PADDOCK_STEP_RUNNER, ETIMEDOUT, NULL,
+				 "the runner's pipe took no frame in time");
+	return native ? fail(err, native, NULL, "cannot write to the pipe") : 0;
+}
+
 /* The parent created the pipes overlapped; the runner opened them
  * synchronously. Which side this is follows from the direction. */
 int win_channel_send(struct win_channel *c, enum win_frame_reader to,
@@ -319,13 +349,37 @@ int win_channel_send(struct win_channel *c, enum win_frame_reader to,
 		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
 				 "cannot encode a frame");
 	AcquireSRWLockExclusive(&c->write_lock);
-	native = io(parent ? c->in : c->out, parent, true, buf, len);
+	native = io(parent ? c->in : c->out, parent, true, buf, len, 0);
 	ReleaseSRWLockExclusive(&c->write_lock);
 	free(buf);
-	if (native == ERROR_BROKEN_PIPE || native == ERROR_NO_DATA)
-		return error_set(err, PADDOCK_STEP_RUNNER, EPIPE, NULL,
-				 "the other end of the runner's pipe is gone");
-	return native ? fail(err, native, NULL, "cannot write to the pipe") : 0;
+	return sent(native, err);
+}
+
+/* The lock is only tried, never waited for: whoever holds it may be
+ * blocked on a runner that does not read. */
+int win_channel_send_within(struct win_channel *c, const struct win_frame *f,
+			    DWORD timeout_ms, struct paddock_error *err)
+{
+	ULONGLONG deadline = GetTickCount64() + timeout_ms;
+	uint8_t *buf;
+	size_t len;
+	DWORD native;
+	int r = win_frame_encode(f, &buf, &len);
+
+	if (r < 0)
+		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
+				 "cannot encode a frame");
+	while (!TryAcquireSRWLockExclusive(&c->write_lock)) {
+		if (GetTickCount64() >= deadline) {
+			free(buf);
+			return sent(ERROR_TIMEOUT, err);
+		}
+		Sleep(5);
+	}
+	native = io(c->in, true, true, buf, len, deadline);
+	ReleaseSRWLockExclusive(&c->write_lock);
+	free(buf);
+	return sent(native, err);
 }
 
 int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
@@ -337,7 +391,7 @@ int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
 	uint8_t header[WIN_FRAME_HEADER_SIZE], *body;
 	enum win_frame_type type;
 	uint32_t len;
-	DWORD native = io(h, parent, false, header, sizeof(header));
+	DWORD native = io(h, parent, false, header, sizeof(header), 0);
 	int r;
 
 	if (native == ERROR_BROKEN_PIPE || native == ERROR_PIPE_NOT_CONNECTED)
@@ -353,7 +407,7 @@ int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
 	body = malloc(len ? len : 1);
 	if (!body)
 		return -ENOMEM;
-	native = io(h, parent, false, body, len);
+	native = io(h, parent, false, body, len, 0);
 	if (native) {
 		free(body);
 		return fail(err, native, NULL, "a frame was cut short");
@@ -536,11 +590,29 @@ bool win_relay_run(struct win_relay *r, bool until_ready,
 	}
 }
 
-int win_relay_terminate(struct win_relay *r)
+int win_relay_terminate(struct win_relay *r, DWORD timeout_ms)
 {
 	struct win_frame f = { .type = WIN_FRAME_TERMINATE };
 
-	return win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &f, NULL);
+	return win_channel_send_within(r->ch, &f, timeout_ms, NULL);
+}
+
+enum win_relay_ending win_relay_end_runner(struct win_relay *r, HANDLE runner,
+					   DWORD grace_ms)
+{
+	ULONGLONG deadline = GetTickCount64() + grace_ms;
+	bool sent = win_relay_terminate(r, grace_ms) == 0;
+	ULONGLONG now = GetTickCount64();
+
+	if (sent && now < deadline &&
+	    WaitForSingleObject(runner, (DWORD)(deadline - now)) ==
+		    WAIT_OBJECT_0)
+		return WIN_RELAY_ENDED;
+	if (WaitForSingleObject(runner, 0) == WAIT_OBJECT_0)
+		return WIN_RELAY_ENDED;
+	/* 130, as for the run: the job's kill-on-close ends the tree. */
+	TerminateProcess(runner, 130);
+	return sent ? WIN_RELAY_KILLED : WIN_RELAY_KILLED_UNSENT;
 }
 
 void win_relay_finish(struct win_relay *r)

@@ -40,6 +40,11 @@
 /* How long past the timeout the runner may take to report it before
  * paddock ends the runner itself. */
 #define WATCHDOG_GRACE_MS 10000
+/* How long after a signal the runner may take to end, the terminate
+ * frame's sending included, before paddock ends it itself: the runner
+ * ends the tree at once and drains what is left, which takes
+ * milliseconds. */
+#define TERMINATE_GRACE_MS 2000
 
 struct win_elevated {
 	const struct paddock_policy *policy;
@@ -54,8 +59,9 @@ struct win_elevated {
 	struct win_relay relay;
 	struct win_relay_end end;
 	HANDLE runner;
-	HANDLE watchdog; /* ends a runner that outlives the timeout */
-	volatile LONG runner_killed;
+	HANDLE watchdog; /* watch_runner() */
+	HANDLE terminate; /* an event: a signal asked for the end */
+	volatile LONG runner_killed; /* at the timeout, by the watchdog */
 	volatile LONG signal;
 	unsigned attempt;
 };
@@ -473,19 +479,46 @@ static void close_attempt(struct win_elevated *el)
 }
 
 /*
- * The timeout is the runner's to enforce; this only covers a runner that
- * does not: past the timeout and a grace period, the runner is ended,
- * which closes its job and so kills the tree, and breaks the pipe, which
- * ends the relay.
+ * The watchdog, for the two ends paddock enforces itself when the runner
+ * does not: past the timeout and a grace period, and within
+ * TERMINATE_GRACE_MS of a signal (win_relay_end_runner(), whose send
+ * never waits on the channel's write lock: the stdin thread may hold it,
+ * blocked on a runner that stopped reading). Ending the runner closes
+ * its job, whose kill-on-close limit kills the tree, and breaks the pipe,
+ * which ends the relay. win_elevated_signal() runs on a console control
+ * handler's thread and so only sets the event; the sending and the
+ * waiting happen here.
  */
 static DWORD WINAPI watch_runner(void *arg)
 {
 	struct win_elevated *el = arg;
-	DWORD ms = el->request.spawn.timeout_ms + WATCHDOG_GRACE_MS;
+	HANDLE ends[2] = { el->runner, el->terminate };
+	DWORD timeout = el->request.spawn.timeout_ms;
+	DWORD w = WaitForMultipleObjects(2, ends, FALSE,
+					 timeout ? timeout + WATCHDOG_GRACE_MS
+						 : INFINITE);
 
-	if (WaitForSingleObject(el->runner, ms) == WAIT_TIMEOUT) {
+	if (w == WAIT_TIMEOUT) {
 		InterlockedExchange(&el->runner_killed, 1);
 		TerminateProcess(el->runner, 124);
+		return 0;
+	}
+	if (w != WAIT_OBJECT_0 + 1)
+		return 0;
+	switch (win_relay_end_runner(&el->relay, el->runner,
+				     TERMINATE_GRACE_MS)) {
+	case WIN_RELAY_KILLED:
+		log_msg(el->policy, PADDOCK_LOG_INFO,
+			"the runner did not end within %u ms of the terminate request; ended it, and with its job the command's tree",
+			TERMINATE_GRACE_MS);
+		break;
+	case WIN_RELAY_KILLED_UNSENT:
+		log_msg(el->policy, PADDOCK_LOG_INFO,
+			"the runner's pipe took no terminate request within %u ms; ended the runner, and with its job the command's tree",
+			TERMINATE_GRACE_MS);
+		break;
+	case WIN_RELAY_ENDED:
+		break;
 	}
 	return 0;
 }
@@ -521,6 +554,8 @@ static int start(struct win_elevated *el, const struct win_setup_info *info,
 static void elevated_free(struct win_elevated *el)
 {
 	close_attempt(el);
+	if (el->terminate)
+		CloseHandle(el->terminate);
 	free(el->runner_utf8);
 	free(el->strings[0]);
 	free(el->strings[1]);
@@ -563,10 +598,21 @@ int win_elevated_start(const struct paddock_policy *policy,
 	if (r == 0 && build_request(el, l, caps, n_caps, in != NULL) < 0)
 		r = error_set(err, PADDOCK_STEP_RUNNER, EINVAL, NULL,
 			      "the command cannot be put in a spawn request");
+	el->terminate = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (r == 0 && !el->terminate)
+		r = win_err_set(err, PADDOCK_STEP_RUNNER, GetLastError(), NULL,
+				"cannot create the runner's terminate event");
 	if (r == 0)
 		r = start(el, info, err);
-	if (r == 0 && el->request.spawn.timeout_ms)
+	/* Without the watchdog neither a signal nor a runner that outlives
+	 * the timeout could end the run: no watchdog, no run. */
+	if (r == 0 && !el->end.is_error) {
 		el->watchdog = CreateThread(NULL, 0, watch_runner, el, 0, NULL);
+		if (!el->watchdog)
+			r = win_err_set(
+				err, PADDOCK_STEP_RUNNER, GetLastError(), NULL,
+				"cannot start the thread that watches the runner");
+	}
 	if (r < 0) {
 		elevated_free(el);
 		return r;
@@ -598,32 +644,46 @@ static const char *stage_message(enum win_frame_stage stage)
 int win_elevated_wait(struct win_elevated *el, struct paddock_result *ret)
 {
 	struct win_relay_end *end = &el->end;
+	struct win_elev_end facts;
 	LONG sig;
 
 	if (!end->is_error)
 		win_relay_run(&el->relay, false, end);
+	/* Read after the relay ended: a signal that ended the runner is
+	 * then known, and its death is the signal's, not a failure. */
 	sig = InterlockedCompareExchange(&el->signal, 0, 0);
+	facts = (struct win_elev_end){
+		.error = end->is_error,
+		.stage = end->stage,
+		.timed_out = end->timed_out,
+		.killed_at_timeout =
+			InterlockedCompareExchange(&el->runner_killed, 0, 0),
+		.signaled = sig != 0,
+	};
 	*ret = (struct paddock_result){ .outcome = PADDOCK_EXITED };
-	if (end->is_error && win_elev_error_status(end->stage) != 125) {
+	switch (win_elev_outcome(&facts)) {
+	case WIN_ELEV_EXEC_FAILED:
 		ret->outcome = PADDOCK_EXEC_FAILED;
 		ret->status = end->stage == WIN_FRAME_STAGE_NOT_FOUND ? ENOENT
 								      : ENOEXEC;
 		error_set(&ret->error, PADDOCK_STEP_SPAWN, ret->status,
 			  end->message, NULL);
-	} else if (end->is_error &&
-		   InterlockedCompareExchange(&el->runner_killed, 0, 0)) {
+		break;
+	case WIN_ELEV_TIMED_OUT:
 		ret->outcome = PADDOCK_TIMED_OUT;
-	} else if (end->is_error) {
+		break;
+	case WIN_ELEV_SIGNALED:
+		ret->outcome = PADDOCK_SIGNALED;
+		ret->status = sig;
+		break;
+	case WIN_ELEV_FAILED:
 		ret->outcome = PADDOCK_FAILED;
 		win_err_set(&ret->error, PADDOCK_STEP_RUNNER, end->native,
 			    end->message, stage_message(end->stage));
-	} else if (end->timed_out) {
-		ret->outcome = PADDOCK_TIMED_OUT;
-	} else if (sig) {
-		ret->outcome = PADDOCK_SIGNALED;
-		ret->status = sig;
-	} else {
+		break;
+	case WIN_ELEV_EXITED:
 		ret->status = (int)end->code;
+		break;
 	}
 	if (el->runner)
 		WaitForSingleObject(el->runner, 5000);
@@ -636,8 +696,12 @@ void win_elevated_free(struct win_elevated *el)
 		elevated_free(el);
 }
 
+/* Called from a console control handler, under spawn.c's registry lock:
+ * it must not block, so it only records the signal and wakes the
+ * watchdog, which sends the terminate frame and, if need be, ends the
+ * runner. */
 int win_elevated_signal(struct win_elevated *el, int sig)
 {
 	InterlockedCompareExchange(&el->signal, sig, 0);
-	return win_relay_terminate(&el->relay) < 0 ? -EPIPE : 0;
+	return SetEvent(el->terminate) ? 0 : -win_err_errno(GetLastError());
 }

@@ -460,6 +460,17 @@ int win_elev_error_status(enum win_frame_stage stage)
 	return 125;
 }
 
+enum win_elev_outcome win_elev_outcome(const struct win_elev_end *end)
+{
+	if (end->error && win_elev_error_status(end->stage) != 125)
+		return WIN_ELEV_EXEC_FAILED;
+	if (end->timed_out || (end->error && end->killed_at_timeout))
+		return WIN_ELEV_TIMED_OUT;
+	if (end->signaled)
+		return WIN_ELEV_SIGNALED;
+	return end->error ? WIN_ELEV_FAILED : WIN_ELEV_EXITED;
+}
+
 #define PIPE_PREFIX "\\\\.\\pipe\\paddock-runner-"
 
 int win_elev_pipe_name(const uint32_t words[4], bool to_runner, char *buf,

@@ -235,6 +235,35 @@ enum win_frame_stage win_elev_launch_stage(uint32_t native);
  * cannot execute, 125 for every failure of the runner itself. */
 int win_elev_error_status(enum win_frame_stage stage);
 
+/* How a launch through the runner ended, as paddock reports it. */
+enum win_elev_outcome {
+	WIN_ELEV_EXITED, /* the command's own code */
+	WIN_ELEV_EXEC_FAILED, /* the program was not found (127) or not
+			       * executable (126) */
+	WIN_ELEV_TIMED_OUT, /* 124 */
+	WIN_ELEV_SIGNALED, /* 130 after Ctrl-C */
+	WIN_ELEV_FAILED, /* 125: paddock's or the runner's failure */
+};
+
+/* What paddock knows at the end of a launch. */
+struct win_elev_end {
+	bool error; /* an error frame, or the runner went silent */
+	enum win_frame_stage stage; /* the error's */
+	bool timed_out; /* the exit frame said so */
+	bool killed_at_timeout; /* paddock ended a runner that outlived the
+				 * timeout */
+	bool signaled; /* a signal asked for the end */
+};
+
+/*
+ * The outcome: a command that could not start keeps its 127 or 126; a
+ * timeout, reported or enforced by paddock, is 124; a signal then wins
+ * over everything else, a runner's error or silence included, since
+ * after a signal paddock may end the runner itself and its death is that
+ * signal's doing; any other error is 125.
+ */
+enum win_elev_outcome win_elev_outcome(const struct win_elev_end *end);
+
 /* The pipe names of one launch, "\\.\pipe\paddock-runner-" and 32 hex
  * digits of words, then "-in" (parent -> runner) or "-out". -ENOSPC when
  * size is too small. */

@@ -495,6 +495,52 @@ static void error_statuses(void **state)
 	assert_int_equal(win_elev_error_status(WIN_FRAME_STAGE_PROTOCOL), 125);
 }
 
+static enum win_elev_outcome outcome(bool error, enum win_frame_stage stage,
+				     bool timed_out, bool killed, bool signaled)
+{
+	const struct win_elev_end end = { error, stage, timed_out, killed,
+					  signaled };
+
+	return win_elev_outcome(&end);
+}
+
+static void outcomes(void **state)
+{
+	const enum win_frame_stage protocol = WIN_FRAME_STAGE_PROTOCOL;
+
+	(void)state;
+	assert_int_equal(outcome(false, 0, false, false, false),
+			 WIN_ELEV_EXITED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_NOT_FOUND, false, false, false),
+		WIN_ELEV_EXEC_FAILED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_EXECUTE, false, false, true),
+		WIN_ELEV_EXEC_FAILED);
+	assert_int_equal(outcome(false, 0, true, false, false),
+			 WIN_ELEV_TIMED_OUT);
+	assert_int_equal(outcome(true, protocol, false, true, false),
+			 WIN_ELEV_TIMED_OUT);
+	/* after Ctrl-C: the exit frame, or the runner paddock ended (silent,
+	 * or an error frame for the frame it was cut off in), is 130 */
+	assert_int_equal(outcome(false, 0, false, false, true),
+			 WIN_ELEV_SIGNALED);
+	assert_int_equal(outcome(true, protocol, false, false, true),
+			 WIN_ELEV_SIGNALED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_WAIT, false, false, true),
+		WIN_ELEV_SIGNALED);
+	/* without a signal, the runner's death is a failure */
+	assert_int_equal(outcome(true, protocol, false, false, false),
+			 WIN_ELEV_FAILED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_TOKEN, false, false, false),
+		WIN_ELEV_FAILED);
+	/* the timeout came first */
+	assert_int_equal(outcome(false, 0, true, false, true),
+			 WIN_ELEV_TIMED_OUT);
+}
+
 static void pipe_names(void **state)
 {
 	const uint32_t words[4] = { 0xdeadbeef, 1, 0, 0xffffffff };
@@ -537,6 +583,7 @@ int main(void)
 		cmocka_unit_test(retry_only_once_and_only_for_1312),
 		cmocka_unit_test(launch_failures_get_their_stage),
 		cmocka_unit_test(error_statuses),
+		cmocka_unit_test(outcomes),
 		cmocka_unit_test(pipe_names),
 	};
 

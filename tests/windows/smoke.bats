@@ -632,6 +632,30 @@ no_survivor() {
 	[ $((SECONDS - start)) -lt 20 ]
 }
 
+# paddock.exe's end after Ctrl-C (win_relay_end_runner(), shared with
+# runner_client.exe): against a stand-in runner that reports READY and
+# then never reads, the stdin thread fills the pipe and blocks in a send
+# holding the channel's write lock. The terminate frame must not wait for
+# that lock (it waited forever before): 2 s later the runner is ended.
+@test "runner: after Ctrl-C, a runner whose pipe is full is ended within 2 s" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	run bash -c "head -c 8000000 /dev/zero | timeout 60 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stalled-runner --stdin --terminate 1000 -- '$CMD' /c 'exit 0'"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"terminate frame could not be sent within 2 s; ended the runner"* ]]
+	[[ "$output" == *"ended without reporting"* ]]
+	[ $((SECONDS - start)) -lt 15 ]
+}
+
+@test "runner: after Ctrl-C, a runner that takes the frame but does not end is ended" {
+	start=$SECONDS
+	run timeout 60 "$WINE" "$(dirname "$PADDOCK_EXE")/runner_client.exe" "$(dirname "$PADDOCK_EXE")/paddock-runner.exe" --stalled-runner --terminate 1000 -- "$CMD" /c "exit 0"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"did not end within 2 s of the terminate frame; ended it"* ]]
+	[ $((SECONDS - start)) -lt 15 ]
+}
+
 @test "runner: a frame of an unknown version is refused and ends the command" {
 	start=$SECONDS
 	run rc --bad-frame --stdin -- "$CMD" /c "ping -n 65 127.0.0.1 >nul" </dev/null
