@@ -487,7 +487,7 @@ static bool start_stdin(struct win_relay *r)
 			CreateThread(NULL, 0, relay_stdin, r, 0, NULL);
 	if (r->stdin_thread)
 		return true;
-	win_relay_finish(r);
+	win_relay_finish(r); /* no thread: always done */
 	return false;
 }
 
@@ -615,12 +615,37 @@ enum win_relay_ending win_relay_end_runner(struct win_relay *r, HANDLE runner,
 	return sent ? WIN_RELAY_KILLED : WIN_RELAY_KILLED_UNSENT;
 }
 
-void win_relay_finish(struct win_relay *r)
+/*
+ * Why a loop. The stdin thread blocks in one of three places: the wait
+ * for room in the window, which the stop event ends; the read of in,
+ * which CancelSynchronousIo() ends; a send to the runner, which
+ * CancelIoEx() on the pipe ends. A cancel reaches only an operation
+ * already under way, and the thread may be between two (a cancel issued
+ * just before its ReadFile is lost, and the read would then block for
+ * good). So the stop event is set first, which every step checks before
+ * it blocks again, and the cancels are repeated until the thread has
+ * ended. The bound covers a driver that ignores cancellation: the thread
+ * then keeps the relay and the channel, which are left to it rather than
+ * freed under it.
+ */
+#define FINISH_TRIES 100
+#define FINISH_TRY_MS 20
+
+bool win_relay_finish(struct win_relay *r)
 {
+	int i = 0;
+
 	if (r->stdin_thread) {
 		SetEvent(r->stop);
-		CancelSynchronousIo(r->stdin_thread);
-		WaitForSingleObject(r->stdin_thread, 1000);
+		for (; i < FINISH_TRIES; i++) {
+			CancelSynchronousIo(r->stdin_thread);
+			CancelIoEx(r->ch->in, NULL);
+			if (WaitForSingleObject(r->stdin_thread,
+						FINISH_TRY_MS) != WAIT_TIMEOUT)
+				break;
+		}
+		if (i == FINISH_TRIES)
+			return false;
 		CloseHandle(r->stdin_thread);
 	}
 	if (r->credit)
@@ -630,4 +655,5 @@ void win_relay_finish(struct win_relay *r)
 	free(r->buf);
 	r->stdin_thread = r->credit = r->stop = NULL;
 	r->buf = NULL;
+	return true;
 }

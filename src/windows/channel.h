@@ -137,7 +137,13 @@ enum win_relay_ending {
 };
 enum win_relay_ending win_relay_end_runner(struct win_relay *r, HANDLE runner,
 					   DWORD grace_ms);
-/* Stop the stdin thread (it may block on a console or pipe read). */
-void win_relay_finish(struct win_relay *r);
+/*
+ * Stop the stdin thread (it may block on a console or pipe read, or on a
+ * send) and free what it used; a relay whose thread never started is
+ * accepted. false when the thread did not end within 2 s (a driver that
+ * ignores cancellation): it still uses the relay and the channel, which
+ * the caller must then leave allocated and open.
+ */
+bool win_relay_finish(struct win_relay *r);
 
 #endif

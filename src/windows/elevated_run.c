@@ -64,6 +64,7 @@ struct win_elevated {
 	volatile LONG runner_killed; /* at the timeout, by the watchdog */
 	volatile LONG signal;
 	unsigned attempt;
+	bool relay_kept; /* win_relay_finish() could not stop its thread */
 };
 
 static enum win_elev_request request_of(enum paddock_windows_mode mode)
@@ -462,7 +463,8 @@ static int attempt(struct win_elevated *el, const struct win_setup_info *info,
 
 static void close_attempt(struct win_elevated *el)
 {
-	win_relay_finish(&el->relay);
+	bool relay_done = win_relay_finish(&el->relay);
+
 	if (el->runner) {
 		/* A runner that connected to someone else's pipe, or never
 		 * answered, must not go on as the sandbox user. */
@@ -475,7 +477,10 @@ static void close_attempt(struct win_elevated *el)
 		CloseHandle(el->runner);
 		el->runner = NULL;
 	}
-	win_channel_close(&el->ch);
+	if (relay_done)
+		win_channel_close(&el->ch);
+	else
+		el->relay_kept = true;
 }
 
 /*
@@ -563,6 +568,14 @@ static void elevated_free(struct win_elevated *el)
 	for (size_t i = 0; i < el->n_env; i++)
 		free(el->env[i]);
 	free(el->env);
+	/* A stdin thread that could not be stopped still uses the relay and
+	 * the channel inside el: el is left to it, a leak rather than a use
+	 * after free. */
+	if (el->relay_kept) {
+		log_msg(el->policy, PADDOCK_LOG_DEBUG,
+			"the stdin relay did not stop; its state is left allocated");
+		return;
+	}
 	free(el);
 }
 

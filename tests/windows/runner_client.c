@@ -308,7 +308,13 @@ static int drive(const struct options *o, struct win_channel *c)
 	}
 	if (t.done)
 		CloseHandle(t.done);
-	win_relay_finish(&relay);
+	if (!win_relay_finish(&relay)) {
+		/* The thread still uses the relay and the channel: end the
+		 * process rather than free them. */
+		fputs("runner_client: the stdin thread did not stop\n", stderr);
+		fflush(NULL);
+		ExitProcess((UINT)report(&end));
+	}
 	WaitForSingleObject(pi.hProcess, 10000);
 	CloseHandle(pi.hProcess);
 	CloseHandle(pi.hThread);

@@ -573,6 +573,22 @@ CMD='C:\windows\system32\cmd.exe'
 	no_survivor 70
 }
 
+# The command ends while the client's stdin stays open and silent: the
+# stdin thread sits in ReadFile. Stopping it must be bounded (the cancel
+# is repeated until the thread ends, at most 2 s) and must not free what
+# the thread still uses. Wine does not cancel a read of a Unix pipe, so
+# here the bound is what ends it ("did not stop", the state left to the
+# thread); on Windows the cancel does.
+@test "runner: a command that ends before its stdin does is not held by the stdin thread" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	# A process substitution, not a pipeline, which bash would wait for.
+	run bash -c "timeout 50 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin -- '$CMD' /c 'exit 5' < <(exec sleep 60 2>/dev/null 3>&-)"
+	[ "$status" -eq 5 ]
+	[ $((SECONDS - start)) -lt 15 ]
+}
+
 @test "runner: the request's timeout ends the tree and reports it (124)" {
 	start=$SECONDS
 	run rc --timeout 1000 -- "$CMD" /c "ping -n 63 127.0.0.1 >nul"
