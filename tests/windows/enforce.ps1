@@ -21,8 +21,9 @@ too: commands run as the sandbox users through paddock-runner.exe, the
 network is blocked for the offline user and reachable for the online one,
 writes obey the policy as in the unelevated mode, the runner's pipes
 admit nobody but the runner, a runner copied to a directory made after
-setup is granted to the sandbox group at run time, and one the sandbox
-user is denied fails with its own message.
+setup is granted to the sandbox group at run time, one the sandbox user
+is denied fails with its own message, and Ctrl-C ends a run whose
+command leaves 8 MB of stdin unread (130, no process left).
 
 The unelevated network checks are INFO, not FAIL: in that mode the network
 block is advisory. With the network off, curl is expected to fail (it
@@ -307,6 +308,46 @@ try {
 		Check 'elevated: a timeout exits 124' ($code -eq 124)
 		$code = Pd run $em -C $ws -- cmd /c exit 9
 		Check 'elevated: the exit code passes through' ($code -eq 9)
+
+		# Ctrl-C while 8 MB of stdin wait for a command that never reads
+		# them: the terminate must not queue behind the data (the run
+		# used to hang), and the run reports 130 with its tree gone.
+		# paddock runs in a console of its own, without a window; a
+		# helper attaches to that console and sends the Ctrl-C there.
+		$helper = Join-Path $base 'ctrl-c.ps1'
+		Set-Content -Path $helper -Value @'
+param([int]$Id)
+Add-Type -TypeDefinition @"
+using System; using System.Runtime.InteropServices;
+public static class PaddockCtrlC {
+	[DllImport("kernel32.dll")] public static extern bool FreeConsole();
+	[DllImport("kernel32.dll")] public static extern bool AttachConsole(uint pid);
+	[DllImport("kernel32.dll")] public static extern bool SetConsoleCtrlHandler(IntPtr handler, bool add);
+	[DllImport("kernel32.dll")] public static extern bool GenerateConsoleCtrlEvent(uint ctrlEvent, uint group);
+}
+"@
+[PaddockCtrlC]::FreeConsole() | Out-Null
+if (-not [PaddockCtrlC]::AttachConsole([uint32]$Id)) { exit 2 }
+[PaddockCtrlC]::SetConsoleCtrlHandler([IntPtr]::Zero, $true) | Out-Null
+if (-not [PaddockCtrlC]::GenerateConsoleCtrlEvent(0, 0)) { exit 3 }
+exit 0
+'@
+		$psi = New-Object Diagnostics.ProcessStartInfo $Paddock
+		$psi.Arguments = "run $em -C `"$ws`" -- cmd /c `"ping -n 94 127.0.0.1 >nul`""
+		$psi.UseShellExecute = $false
+		$psi.CreateNoWindow = $true
+		$psi.RedirectStandardInput = $true
+		$p = [Diagnostics.Process]::Start($psi)
+		$feed = $p.StandardInput.BaseStream.WriteAsync((New-Object byte[] (8MB)), 0, 8MB)
+		Start-Sleep -Seconds 6
+		$h = Start-Process -FilePath (Join-Path $env:SystemRoot 'System32\WindowsPowerShell\v1.0\powershell.exe') -ArgumentList '-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $helper, '-Id', $p.Id -WindowStyle Hidden -Wait -PassThru
+		$ended = $p.WaitForExit(15000)
+		Start-Sleep -Seconds 1
+		$left = Get-CimInstance Win32_Process -Filter "Name = 'PING.EXE'" | Where-Object { $_.CommandLine -match '-n 94 ' }
+		if ($h.ExitCode -ne 0) { Say 'INFO' "the Ctrl-C helper could not reach paddock's console (exit $($h.ExitCode)): check skipped" }
+		else { Check 'elevated: Ctrl-C while stdin waits unread ends the run with 130 and kills the tree' ($ended -and ($p.ExitCode -eq 130) -and -not $left) }
+		if (-not $ended) { $p.Kill() }
+		try { $p.StandardInput.Close() } catch { }
 
 		# While a run waits, its runner's pipe refuses you. Once the
 		# runner is connected the single instance is busy for anyone,
