@@ -455,12 +455,13 @@ static DWORD WINAPI relay_stdin(void *arg)
 	struct win_relay *r = arg;
 	struct win_frame eof = { .type = WIN_FRAME_STDIN_EOF };
 	struct win_frame f = { .type = WIN_FRAME_STDIN, .chunk = { r->buf } };
-	HANDLE credit_or_stop[2] = { r->credit, r->stop };
+	/* The stop event first: when both are set, the lower index wins. */
+	HANDLE stop_or_credit[2] = { r->stop, r->credit };
 	DWORD n;
 
 	for (;;) {
-		if (WaitForMultipleObjects(2, credit_or_stop, FALSE,
-					   INFINITE) != WAIT_OBJECT_0)
+		if (WaitForMultipleObjects(2, stop_or_credit, FALSE,
+					   INFINITE) != WAIT_OBJECT_0 + 1)
 			return 0;
 		if (!ReadFile(r->in, r->buf, WIN_FRAME_MAX_CHUNK, &n, NULL) ||
 		    n == 0 || stopping(r))

@@ -20,9 +20,9 @@
  * it, and relays: the command's stdout and stderr become frames, stdin
  * frames are written to the command by a thread of their own and
  * acknowledged (the stdin window, frame.h), a terminate frame or the
- * timeout ends the tree. Its last frame is an exit frame, or an error frame with
- * the stage, the native code and a message; it then exits with the
- * command's code (125 for its own failures).
+ * timeout ends the tree. Its last frame is an exit frame, or an error
+ * frame with the stage, the native code and a message; it then exits
+ * with the command's code (125 for its own failures).
  *
  * What crosses into the runner is the spawn request (frame.h says how it
  * is bounded and checked). The request can only make the runner start a
