@@ -151,6 +151,11 @@ static void print_hint(const struct paddock_error *err, int code)
 		if (err->native == 1385) /* ERROR_LOGON_TYPE_NOT_GRANTED */
 			fputs("hint: a policy took the sandbox users' right to log on locally; an administrator can give it back (secpol.msc, User Rights Assignment, \"Allow log on locally\"), or choose --windows-mode=unelevated\n",
 			      stderr);
+		else if (err->native == 5 && err->message && /* ACCESS_DENIED */
+			 strstr(err->message, "cannot read paddock-runner.exe"))
+			fprintf(stderr,
+				"hint: paddock grants the sandbox group read and execute on it, and traverse on the directories above it, only where you own them; grant the rest yourself (icacls \"%s\" /grant paddock-sandbox:RX, and /grant paddock-sandbox:(X) on each directory above it), or put paddock where Users may read, such as under C:\\Program Files\n",
+				err->operand);
 		break;
 	case PADDOCK_STEP_PLACEHOLDER:
 		if (code == EBUSY)

@@ -373,13 +373,45 @@ static char *parent_dir(const char *path)
 }
 
 #define TRAVERSE_MASK (WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_EXECUTE)
+/* Passing through a directory, and no more: neither listing it nor
+ * reading what it holds. */
+#define PASS_THROUGH_MASK \
+	(WIN_ACL_EXECUTE | WIN_ACL_READ_ATTRIBUTES | WIN_ACL_SYNCHRONIZE)
+
+/* An entry of mask for sid on every directory above path, below the
+ * volume root, applying to the directory alone. */
+static int add_parents(struct builder *b, const char *path, const char *sid,
+		       uint32_t mask)
+{
+	char *dir = strdup(path), *up;
+	int r = dir ? 0 : -ENOMEM;
+
+	while (r == 0 && (up = parent_dir(dir))) {
+		free(dir);
+		dir = up;
+		if (!win_path_is_volume_root(dir))
+			r = add(b, dir, NULL, sid, WIN_ACL_ALLOW, mask, 0,
+				false);
+	}
+	free(dir);
+	return r;
+}
+
+static int finish_plan(struct builder *b, int r, struct win_acl_plan *ret)
+{
+	if (r < 0) {
+		win_acl_plan_free(&b->plan);
+		return r;
+	}
+	*ret = b->plan;
+	return 0;
+}
 
 int win_acl_plan_traverse(const char *cwd, const char *group_sid,
 			  struct win_acl_plan *ret)
 {
 	struct builder b = { 0 };
 	struct win_sid sid;
-	char *dir, *up;
 	int r;
 
 	if (win_sid_parse(group_sid, &sid) < 0 || !is_canonical(cwd) ||
@@ -387,23 +419,26 @@ int win_acl_plan_traverse(const char *cwd, const char *group_sid,
 		return -EINVAL;
 	r = add(&b, cwd, NULL, group_sid, WIN_ACL_ALLOW, TRAVERSE_MASK,
 		INHERIT_ALL, false);
-	dir = strdup(cwd);
-	if (!dir)
-		r = -ENOMEM;
-	while (r == 0 && (up = parent_dir(dir))) {
-		free(dir);
-		dir = up;
-		if (!win_path_is_volume_root(dir))
-			r = add(&b, dir, NULL, group_sid, WIN_ACL_ALLOW,
-				TRAVERSE_MASK, 0, false);
-	}
-	free(dir);
-	if (r < 0) {
-		win_acl_plan_free(&b.plan);
-		return r;
-	}
-	*ret = b.plan;
-	return 0;
+	if (r == 0)
+		r = add_parents(&b, cwd, group_sid, TRAVERSE_MASK);
+	return finish_plan(&b, r, ret);
+}
+
+int win_acl_plan_executable(const char *file, const char *group_sid,
+			    struct win_acl_plan *ret)
+{
+	struct builder b = { 0 };
+	struct win_sid sid;
+	int r;
+
+	if (win_sid_parse(group_sid, &sid) < 0 || !is_canonical(file) ||
+	    win_path_is_volume_root(file))
+		return -EINVAL;
+	r = add(&b, file, NULL, group_sid, WIN_ACL_ALLOW,
+		WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_EXECUTE, 0, false);
+	if (r == 0)
+		r = add_parents(&b, file, group_sid, PASS_THROUGH_MASK);
+	return finish_plan(&b, r, ret);
 }
 
 static bool sid_equal(const char *a, const char *b)

@@ -34,9 +34,31 @@ static int fail(struct paddock_error *err, DWORD native, const char *operand,
 	return win_err_set(err, PADDOCK_STEP_RUNNER, native, operand, what);
 }
 
+/* Wait for an overlapped operation, until deadline (GetTickCount64(); 0:
+ * no end), then cancel it: 0, ERROR_TIMEOUT or the native code. */
+static DWORD wait_io(HANDLE h, OVERLAPPED *ov, DWORD *n, ULONGLONG deadline)
+{
+	ULONGLONG now = GetTickCount64();
+	DWORD ms = deadline == 0    ? INFINITE
+		   : now < deadline ? (DWORD)(deadline - now)
+				    : 0;
+	DWORD native;
+
+	if (WaitForSingleObject(ov->hEvent, ms) == WAIT_TIMEOUT)
+		CancelIoEx(h, ov);
+	/* A cancelled operation still completes into ov: wait for it. */
+	if (GetOverlappedResult(h, ov, n, TRUE))
+		return 0;
+	native = GetLastError();
+	return native == ERROR_OPERATION_ABORTED && deadline ? ERROR_TIMEOUT
+							     : native;
+}
+
 /* Read or write exactly len bytes; 0 or the native code. An overlapped
- * handle gets an OVERLAPPED and is waited for. */
-static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len)
+ * handle gets an OVERLAPPED and is waited for, until deadline as
+ * wait_io() says. */
+static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len,
+		ULONGLONG deadline)
 {
 	while (len) {
 		OVERLAPPED ov = { 0 };
@@ -55,11 +77,8 @@ static DWORD io(HANDLE h, bool overlapped, bool write, uint8_t *buf, size_t len)
 				      overlapped ? &ov : NULL);
 		if (!ok)
 			native = GetLastError();
-		if (overlapped && (ok || native == ERROR_IO_PENDING)) {
-			native = GetOverlappedResult(h, &ov, &n, TRUE)
-					 ? 0
-					 : GetLastError();
-		}
+		if (overlapped && (ok || native == ERROR_IO_PENDING))
+			native = wait_io(h, &ov, &n, deadline);
 		if (overlapped)
 			CloseHandle(ov.hEvent);
 		if (native)
@@ -304,6 +323,17 @@ int win_channel_open(const char *in_name, const char *out_name,
 	return 0;
 }
 
+static int sent(DWORD native, struct paddock_error *err)
+{
+	if (native == ERROR_BROKEN_PIPE || native == ERROR_NO_DATA)
+		return error_set(err, PADDOCK_STEP_RUNNER, EPIPE, NULL,
+				 "the other end of the runner's pipe is gone");
+	if (native == ERROR_TIMEOUT)
+		return error_set(err, PADDOCK_STEP_RUNNER, ETIMEDOUT, NULL,
+				 "the runner's pipe took no frame in time");
+	return native ? fail(err, native, NULL, "cannot write to the pipe") : 0;
+}
+
 /* The parent created the pipes overlapped; the runner opened them
  * synchronously. Which side this is follows from the direction. */
 int win_channel_send(struct win_channel *c, enum win_frame_reader to,
@@ -319,13 +349,37 @@ int win_channel_send(struct win_channel *c, enum win_frame_reader to,
 		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
 				 "cannot encode a frame");
 	AcquireSRWLockExclusive(&c->write_lock);
-	native = io(parent ? c->in : c->out, parent, true, buf, len);
+	native = io(parent ? c->in : c->out, parent, true, buf, len, 0);
 	ReleaseSRWLockExclusive(&c->write_lock);
 	free(buf);
-	if (native == ERROR_BROKEN_PIPE || native == ERROR_NO_DATA)
-		return error_set(err, PADDOCK_STEP_RUNNER, EPIPE, NULL,
-				 "the other end of the runner's pipe is gone");
-	return native ? fail(err, native, NULL, "cannot write to the pipe") : 0;
+	return sent(native, err);
+}
+
+/* The lock is only tried, never waited for: whoever holds it may be
+ * blocked on a runner that does not read. */
+int win_channel_send_within(struct win_channel *c, const struct win_frame *f,
+			    DWORD timeout_ms, struct paddock_error *err)
+{
+	ULONGLONG deadline = GetTickCount64() + timeout_ms;
+	uint8_t *buf;
+	size_t len;
+	DWORD native;
+	int r = win_frame_encode(f, &buf, &len);
+
+	if (r < 0)
+		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
+				 "cannot encode a frame");
+	while (!TryAcquireSRWLockExclusive(&c->write_lock)) {
+		if (GetTickCount64() >= deadline) {
+			free(buf);
+			return sent(ERROR_TIMEOUT, err);
+		}
+		Sleep(5);
+	}
+	native = io(c->in, true, true, buf, len, deadline);
+	ReleaseSRWLockExclusive(&c->write_lock);
+	free(buf);
+	return sent(native, err);
 }
 
 int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
@@ -337,7 +391,7 @@ int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
 	uint8_t header[WIN_FRAME_HEADER_SIZE], *body;
 	enum win_frame_type type;
 	uint32_t len;
-	DWORD native = io(h, parent, false, header, sizeof(header));
+	DWORD native = io(h, parent, false, header, sizeof(header), 0);
 	int r;
 
 	if (native == ERROR_BROKEN_PIPE || native == ERROR_PIPE_NOT_CONNECTED)
@@ -353,7 +407,7 @@ int win_channel_recv(struct win_channel *c, enum win_frame_reader reader,
 	body = malloc(len ? len : 1);
 	if (!body)
 		return -ENOMEM;
-	native = io(h, parent, false, body, len);
+	native = io(h, parent, false, body, len, 0);
 	if (native) {
 		free(body);
 		return fail(err, native, NULL, "a frame was cut short");
@@ -380,27 +434,62 @@ void win_channel_close(struct win_channel *c)
 /* --- the parent's relay ---------------------------------------------- */
 
 /*
+ * The stdin thread: a chunk is read only when the window has room (a
+ * credit of r->credit, given back by the runner's STDIN_ACK), so that
+ * stdin is consumed no faster than the command takes it, give or take the
+ * window, and a send never waits on a runner that stopped reading frames
+ * because its command does not read stdin.
+ *
  * Known shortcoming: with an interactive console as stdin, this thread
  * reads what is typed while the command runs and hands it to the command,
  * whether the command reads its stdin or not; the unelevated mode's
  * command shares the console instead. docs/limitations.md lists it.
  */
+static bool stopping(const struct win_relay *r)
+{
+	return WaitForSingleObject(r->stop, 0) == WAIT_OBJECT_0;
+}
+
 static DWORD WINAPI relay_stdin(void *arg)
 {
 	struct win_relay *r = arg;
-	static uint8_t buf[WIN_FRAME_MAX_CHUNK];
 	struct win_frame eof = { .type = WIN_FRAME_STDIN_EOF };
+	struct win_frame f = { .type = WIN_FRAME_STDIN, .chunk = { r->buf } };
+	/* The stop event first: when both are set, the lower index wins. */
+	HANDLE stop_or_credit[2] = { r->stop, r->credit };
 	DWORD n;
 
-	while (ReadFile(r->in, buf, sizeof(buf), &n, NULL) && n) {
-		struct win_frame f = { .type = WIN_FRAME_STDIN,
-				       .chunk = { buf, n } };
-
+	for (;;) {
+		if (WaitForMultipleObjects(2, stop_or_credit, FALSE,
+					   INFINITE) != WAIT_OBJECT_0 + 1)
+			return 0;
+		if (!ReadFile(r->in, r->buf, WIN_FRAME_MAX_CHUNK, &n, NULL) ||
+		    n == 0 || stopping(r))
+			break;
+		f.chunk.len = n;
 		if (win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &f, NULL) < 0)
 			return 0;
 	}
-	win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &eof, NULL);
+	if (!stopping(r))
+		win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &eof, NULL);
 	return 0;
+}
+
+/* The stdin thread and what it uses; false when any of it cannot be
+ * made, and then nothing of it remains. */
+static bool start_stdin(struct win_relay *r)
+{
+	r->credit = CreateSemaphoreW(NULL, WIN_FRAME_STDIN_WINDOW,
+				     WIN_FRAME_STDIN_WINDOW, NULL);
+	r->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	r->buf = malloc(WIN_FRAME_MAX_CHUNK);
+	if (r->credit && r->stop && r->buf)
+		r->stdin_thread =
+			CreateThread(NULL, 0, relay_stdin, r, 0, NULL);
+	if (r->stdin_thread)
+		return true;
+	win_relay_finish(r); /* no thread: always done */
+	return false;
 }
 
 static void write_all(HANDLE to, const uint8_t *data, size_t len)
@@ -437,9 +526,21 @@ static bool relay_frame(struct win_relay *r, const struct win_frame *f,
 			return true;
 		}
 		ret->ready = true;
-		if (r->in)
-			r->stdin_thread =
-				CreateThread(NULL, 0, relay_stdin, r, 0, NULL);
+		if (r->in && !start_stdin(r)) {
+			end_with(ret, WIN_FRAME_STAGE_IO, GetLastError(),
+				 "paddock cannot start relaying stdin");
+			return true;
+		}
+		return false;
+	case WIN_FRAME_STDIN_ACK:
+		/* The semaphore's maximum is the window: more releases than
+		 * chunks sent fail. */
+		if (!r->credit || !ReleaseSemaphore(r->credit, 1, NULL)) {
+			end_with(
+				ret, WIN_FRAME_STAGE_PROTOCOL, 0,
+				"the runner acknowledged stdin it was not sent");
+			return true;
+		}
 		return false;
 	case WIN_FRAME_STDOUT:
 	case WIN_FRAME_STDERR:
@@ -490,19 +591,70 @@ bool win_relay_run(struct win_relay *r, bool until_ready,
 	}
 }
 
-int win_relay_terminate(struct win_relay *r)
+int win_relay_terminate(struct win_relay *r, DWORD timeout_ms)
 {
 	struct win_frame f = { .type = WIN_FRAME_TERMINATE };
 
-	return win_channel_send(r->ch, WIN_FRAME_TO_RUNNER, &f, NULL);
+	return win_channel_send_within(r->ch, &f, timeout_ms, NULL);
 }
 
-void win_relay_finish(struct win_relay *r)
+enum win_relay_ending win_relay_end_runner(struct win_relay *r, HANDLE runner,
+					   DWORD grace_ms)
 {
-	if (!r->stdin_thread)
-		return;
-	CancelSynchronousIo(r->stdin_thread);
-	WaitForSingleObject(r->stdin_thread, 1000);
-	CloseHandle(r->stdin_thread);
-	r->stdin_thread = NULL;
+	ULONGLONG deadline = GetTickCount64() + grace_ms;
+	bool sent = win_relay_terminate(r, grace_ms) == 0;
+	ULONGLONG now = GetTickCount64();
+
+	if (sent && now < deadline &&
+	    WaitForSingleObject(runner, (DWORD)(deadline - now)) ==
+		    WAIT_OBJECT_0)
+		return WIN_RELAY_ENDED;
+	if (WaitForSingleObject(runner, 0) == WAIT_OBJECT_0)
+		return WIN_RELAY_ENDED;
+	/* 130, as for the run: the job's kill-on-close ends the tree. */
+	TerminateProcess(runner, 130);
+	return sent ? WIN_RELAY_KILLED : WIN_RELAY_KILLED_UNSENT;
+}
+
+/*
+ * Why a loop. The stdin thread blocks in one of three places: the wait
+ * for room in the window, which the stop event ends; the read of in,
+ * which CancelSynchronousIo() ends; a send to the runner, which
+ * CancelIoEx() on the pipe ends. A cancel reaches only an operation
+ * already under way, and the thread may be between two (a cancel issued
+ * just before its ReadFile is lost, and the read would then block for
+ * good). So the stop event is set first, which every step checks before
+ * it blocks again, and the cancels are repeated until the thread has
+ * ended. The bound covers a driver that ignores cancellation: the thread
+ * then keeps the relay and the channel, which are left to it rather than
+ * freed under it.
+ */
+#define FINISH_TRIES 100
+#define FINISH_TRY_MS 20
+
+bool win_relay_finish(struct win_relay *r)
+{
+	int i = 0;
+
+	if (r->stdin_thread) {
+		SetEvent(r->stop);
+		for (; i < FINISH_TRIES; i++) {
+			CancelSynchronousIo(r->stdin_thread);
+			CancelIoEx(r->ch->in, NULL);
+			if (WaitForSingleObject(r->stdin_thread,
+						FINISH_TRY_MS) != WAIT_TIMEOUT)
+				break;
+		}
+		if (i == FINISH_TRIES)
+			return false;
+		CloseHandle(r->stdin_thread);
+	}
+	if (r->credit)
+		CloseHandle(r->credit);
+	if (r->stop)
+		CloseHandle(r->stop);
+	free(r->buf);
+	r->stdin_thread = r->credit = r->stop = NULL;
+	r->buf = NULL;
+	return true;
 }

@@ -56,6 +56,17 @@ int win_channel_send(struct win_channel *c, enum win_frame_reader to,
 		     const struct win_frame *f, struct paddock_error *err);
 
 /*
+ * The parent's side only: send one frame to the runner within timeout_ms,
+ * without ever waiting on the write lock (it is tried until the time is
+ * up) or past the time on the pipe. -ETIMEDOUT when the lock stayed taken
+ * or the pipe took no frame in time; a frame cut short by the time is
+ * then on the pipe, so the caller must end the runner, whose stream
+ * cannot be trusted any more.
+ */
+int win_channel_send_within(struct win_channel *c, const struct win_frame *f,
+			    DWORD timeout_ms, struct paddock_error *err);
+
+/*
  * Receive one frame sent to reader. *ret_body holds the body the frame
  * points into: free() it after win_frame_clear(). -EPIPE when the other
  * side closed the pipe between frames; -EPROTO, -EBADMSG, -EMSGSIZE for a
@@ -85,13 +96,18 @@ struct win_relay_end {
  * The parent's side of a launch, once the spawn request is sent: stdout
  * and stderr frames are written to out and err; after the READY frame, a
  * thread reads in (NULL: the command's stdin is NUL) and sends it as
- * stdin frames, then STDIN_EOF. Nothing is read from in before READY, so
- * that a request retried after an error frame loses no input.
+ * stdin frames, within the stdin window (frame.h), then STDIN_EOF.
+ * Nothing is read from in before READY, so that a request retried after
+ * an error frame loses no input. Set ch, in, out and err; the rest is the
+ * relay's.
  */
 struct win_relay {
 	struct win_channel *ch;
 	HANDLE in, out, err;
 	HANDLE stdin_thread;
+	HANDLE credit; /* a semaphore: the window's free places */
+	HANDLE stop; /* an event: the stdin thread is to end */
+	uint8_t *buf; /* the stdin thread's chunk */
 };
 
 /*
@@ -103,9 +119,31 @@ struct win_relay {
  */
 bool win_relay_run(struct win_relay *r, bool until_ready,
 		   struct win_relay_end *ret);
-/* Ask the runner to end the tree (a TERMINATE frame); any thread. */
-int win_relay_terminate(struct win_relay *r);
-/* Stop the stdin thread (it may block on a console or pipe read). */
-void win_relay_finish(struct win_relay *r);
+/* Ask the runner to end the tree (a TERMINATE frame), within timeout_ms
+ * (win_channel_send_within()); any thread. */
+int win_relay_terminate(struct win_relay *r, DWORD timeout_ms);
+/*
+ * The end after a signal: the terminate frame, then the runner's end,
+ * both within grace_ms, from a thread that may wait (not a console
+ * control handler). A runner that has not ended by then is ended, which
+ * closes its job and so kills the tree (kill-on-close), and breaks the
+ * pipes, which ends the relay. A frame cut off by the time breaks the
+ * stream, which ending the runner makes moot.
+ */
+enum win_relay_ending {
+	WIN_RELAY_ENDED, /* the runner ended by itself */
+	WIN_RELAY_KILLED, /* the frame went, the runner did not end */
+	WIN_RELAY_KILLED_UNSENT, /* the frame could not be sent in time */
+};
+enum win_relay_ending win_relay_end_runner(struct win_relay *r, HANDLE runner,
+					   DWORD grace_ms);
+/*
+ * Stop the stdin thread (it may block on a console or pipe read, or on a
+ * send) and free what it used; a relay whose thread never started is
+ * accepted. false when the thread did not end within 2 s (a driver that
+ * ignores cancellation): it still uses the relay and the channel, which
+ * the caller must then leave allocated and open.
+ */
+bool win_relay_finish(struct win_relay *r);
 
 #endif

@@ -83,6 +83,7 @@ static void body_bounds(enum win_frame_type type, uint32_t *min, uint32_t *max)
 		break;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		*max = 0;
 		break;
 	case WIN_FRAME_EXIT:
@@ -105,7 +106,7 @@ int win_frame_header(const uint8_t header[WIN_FRAME_HEADER_SIZE],
 
 	if (version != WIN_FRAME_VERSION)
 		return -EPROTO;
-	if (type < WIN_FRAME_SPAWN || type > WIN_FRAME_ERROR ||
+	if (type < WIN_FRAME_SPAWN || type > WIN_FRAME_TYPE_LAST ||
 	    for_runner(type) != (reader == WIN_FRAME_TO_RUNNER))
 		return -EBADMSG;
 	body_bounds(type, &min, &max);
@@ -222,6 +223,7 @@ static int decode_body(struct reader *r, struct win_frame *f)
 		return 0;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		return 0;
 	case WIN_FRAME_EXIT:
 		if (read_u32(r, &f->exit.code) < 0 || read_u32(r, &flags) < 0 ||
@@ -332,6 +334,7 @@ static void write_body(struct writer *w, const struct win_frame *f)
 		break;
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
+	case WIN_FRAME_STDIN_ACK:
 		break;
 	case WIN_FRAME_EXIT:
 		write_u32(w, f->exit.code);
@@ -383,6 +386,7 @@ static int check_encodable(const struct win_frame *f)
 	case WIN_FRAME_STDIN_EOF:
 	case WIN_FRAME_TERMINATE:
 	case WIN_FRAME_EXIT:
+	case WIN_FRAME_STDIN_ACK:
 		return 0;
 	}
 	return -EINVAL;
@@ -473,6 +477,17 @@ int win_elev_error_status(enum win_frame_stage stage)
 	if (stage == WIN_FRAME_STAGE_EXECUTE)
 		return 126;
 	return 125;
+}
+
+enum win_elev_outcome win_elev_outcome(const struct win_elev_end *end)
+{
+	if (end->error && win_elev_error_status(end->stage) != 125)
+		return WIN_ELEV_EXEC_FAILED;
+	if (end->timed_out || (end->error && end->killed_at_timeout))
+		return WIN_ELEV_TIMED_OUT;
+	if (end->signaled)
+		return WIN_ELEV_SIGNALED;
+	return end->error ? WIN_ELEV_FAILED : WIN_ELEV_EXITED;
 }
 
 #define PIPE_PREFIX "\\\\.\\pipe\\paddock-runner-"

@@ -17,7 +17,7 @@
  *              u32 n_caps, n_caps x str (capability SIDs)
  *   READY      u32 the command's process id
  *   STDOUT, STDERR, STDIN   1 to WIN_FRAME_MAX_CHUNK bytes
- *   STDIN_EOF, TERMINATE    nothing
+ *   STDIN_EOF, TERMINATE, STDIN_ACK    nothing
  *   EXIT       u32 exit code, u32 flags (WIN_FRAME_EXIT_TIMED_OUT)
  *   ERROR      u32 stage, u32 native code, str message
  *
@@ -32,6 +32,15 @@
  * reads what the parent sends, decoded with the same checks; the request
  * gives it nothing it did not have (it starts a command as itself, more
  * restricted), so it need not trust the parent either.
+ *
+ * STDIN FLOW. The parent sends a stdin chunk only while fewer than
+ * WIN_FRAME_STDIN_WINDOW of those it sent are unacknowledged; the runner
+ * acknowledges each (STDIN_ACK) once it has written it to the command, or
+ * dropped it because the command closed its stdin. The runner can then
+ * always read the parent's next frame at once, with at most the window
+ * queued for the command: a terminate frame never waits behind stdin data
+ * a command does not read. A parent that sends beyond the window, and a
+ * runner that acknowledges more than it was sent, are refused.
  */
 #ifndef PADDOCK_WINDOWS_FRAME_H
 #define PADDOCK_WINDOWS_FRAME_H
@@ -40,7 +49,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIN_FRAME_VERSION 1
+/* 2: STDIN_ACK and the stdin window. */
+#define WIN_FRAME_VERSION 2
 #define WIN_FRAME_HEADER_SIZE 8
 /* A spawn request's body: a command line (32767 UTF-16 units, at most
  * three bytes each in UTF-8), an environment block of the same order and
@@ -51,6 +61,9 @@
 /* One capability SID per writable-root class (workspace, others). */
 #define WIN_FRAME_MAX_CAPS 8u
 #define WIN_FRAME_MAX_MESSAGE 1024u
+/* Stdin chunks the parent may have sent and the runner not acknowledged:
+ * what the runner queues for a command at most. */
+#define WIN_FRAME_STDIN_WINDOW 4u
 
 enum win_frame_type {
 	WIN_FRAME_SPAWN = 1, /* parent -> runner */
@@ -62,7 +75,9 @@ enum win_frame_type {
 	WIN_FRAME_TERMINATE, /* parent -> runner: end the tree */
 	WIN_FRAME_EXIT, /* runner -> parent: the last frame */
 	WIN_FRAME_ERROR, /* runner -> parent: the last frame */
+	WIN_FRAME_STDIN_ACK, /* runner -> parent: one stdin chunk written */
 };
+#define WIN_FRAME_TYPE_LAST WIN_FRAME_STDIN_ACK
 
 /* Who reads a frame: a reader refuses the types the other side reads. */
 enum win_frame_reader {
@@ -219,6 +234,35 @@ enum win_frame_stage win_elev_launch_stage(uint32_t native);
 /* The exit status an error frame's stage means: 127 not found, 126
  * cannot execute, 125 for every failure of the runner itself. */
 int win_elev_error_status(enum win_frame_stage stage);
+
+/* How a launch through the runner ended, as paddock reports it. */
+enum win_elev_outcome {
+	WIN_ELEV_EXITED, /* the command's own code */
+	WIN_ELEV_EXEC_FAILED, /* the program was not found (127) or not
+			       * executable (126) */
+	WIN_ELEV_TIMED_OUT, /* 124 */
+	WIN_ELEV_SIGNALED, /* 130 after Ctrl-C */
+	WIN_ELEV_FAILED, /* 125: paddock's or the runner's failure */
+};
+
+/* What paddock knows at the end of a launch. */
+struct win_elev_end {
+	bool error; /* an error frame, or the runner went silent */
+	enum win_frame_stage stage; /* the error's */
+	bool timed_out; /* the exit frame said so */
+	bool killed_at_timeout; /* paddock ended a runner that outlived the
+				 * timeout */
+	bool signaled; /* a signal asked for the end */
+};
+
+/*
+ * The outcome: a command that could not start keeps its 127 or 126; a
+ * timeout, reported or enforced by paddock, is 124; a signal then wins
+ * over everything else, a runner's error or silence included, since
+ * after a signal paddock may end the runner itself and its death is that
+ * signal's doing; any other error is 125.
+ */
+enum win_elev_outcome win_elev_outcome(const struct win_elev_end *end);
 
 /* The pipe names of one launch, "\\.\pipe\paddock-runner-" and 32 hex
  * digits of words, then "-in" (parent -> runner) or "-out". -ENOSPC when

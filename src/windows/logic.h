@@ -349,6 +349,20 @@ int win_acl_plan_add_group(struct win_acl_plan *plan, const char *group_sid);
 int win_acl_plan_traverse(const char *cwd, const char *group_sid,
 			  struct win_acl_plan *ret);
 
+/*
+ * Read and execute for group_sid on the executable file (canonical, final)
+ * and traverse alone on every directory above it below the volume root:
+ * what the sandbox user needs to be started from paddock-runner.exe
+ * (CreateProcessWithLogonW opens the image as the target user) where it
+ * lies in the real user's profile, before the background read grants
+ * reach it. Nothing is inherited, and the directories are not made
+ * listable: the grant opens the one file, not the tree it lies in.
+ * -EINVAL for a path that is not canonical or is a volume root, or a SID
+ * that does not parse; -ENOMEM.
+ */
+int win_acl_plan_executable(const char *file, const char *group_sid,
+			    struct win_acl_plan *ret);
+
 /* An entry of a DACL as the Win32 layer read it. */
 struct win_acl_ace {
 	enum win_acl_kind kind;

@@ -18,11 +18,12 @@
  * sandbox user and the launch's own SID may open, starts the command
  * suspended with CreateProcessAsUserW on that desktop, puts it in a job
  * object that kills the tree when its last handle closes and limits its
- * use of the user interface, resumes it, and relays: the command's stdout and stderr become frames, stdin
- * frames are written to the command, a terminate frame or the timeout
- * ends the tree. Its last frame is an exit frame, or an error frame with
- * the stage, the native code and a message; it then exits with the
- * command's code (125 for its own failures).
+ * use of the user interface, resumes it, and relays: the command's stdout
+ * and stderr become frames, stdin frames are written to the command by a
+ * thread of their own and acknowledged (the stdin window, frame.h), a
+ * terminate frame or the timeout ends the tree. Its last frame is an exit
+ * frame, or an error frame with the stage, the native code and a message;
+ * it then exits with the command's code (125 for its own failures).
  *
  * What crosses into the runner is the spawn request (frame.h says how it
  * is bounded and checked). The request can only make the runner start a
@@ -45,6 +46,28 @@
 /* How long the pumps may take to drain after the tree has ended. */
 #define DRAIN_MS 5000
 
+/*
+ * The parent's stdin chunks on their way to the command. The input thread
+ * queues them and goes back to reading frames; the stdin thread writes
+ * them, so that a command that does not read its stdin blocks that thread
+ * alone, never the reading of a terminate frame. The parent keeps at most
+ * WIN_FRAME_STDIN_WINDOW chunks unacknowledged (frame.h), which bounds
+ * the queue; more is a protocol error.
+ */
+struct stdin_chunk {
+	uint8_t *body; /* the frame's body, freed once written */
+	const uint8_t *data;
+	size_t len;
+};
+
+struct stdin_queue {
+	SRWLOCK lock;
+	CONDITION_VARIABLE changed;
+	struct stdin_chunk chunks[WIN_FRAME_STDIN_WINDOW];
+	size_t first, len;
+	bool eof; /* STDIN_EOF came: close once the queue is written */
+};
+
 struct runner {
 	struct win_channel ch;
 	struct win_frame req; /* the spawn request */
@@ -58,7 +81,7 @@ struct runner {
 	HANDLE process;
 	HANDLE child_std[3]; /* the command's ends, inheritable */
 	HANDLE stdin_w, stdout_r, stderr_r; /* the runner's ends */
-	SRWLOCK stdin_lock;
+	struct stdin_queue stdin_q; /* for the stdin thread */
 	volatile LONG terminated; /* by a terminate frame */
 	volatile LONG protocol_error; /* the parent sent a bad frame */
 };
@@ -376,44 +399,124 @@ static DWORD WINAPI pump_output(void *arg)
 	return 0;
 }
 
-static void close_stdin(struct runner *rn)
+/* Queue one chunk (taking its body) or, with data NULL, the end of
+ * stdin; -EPROTO when the parent sent beyond its window, or after the
+ * end. */
+static int stdin_queue_put(struct stdin_queue *q, uint8_t *body,
+			   const uint8_t *data, size_t len)
 {
-	AcquireSRWLockExclusive(&rn->stdin_lock);
-	if (rn->stdin_w)
-		CloseHandle(rn->stdin_w);
-	rn->stdin_w = NULL;
-	ReleaseSRWLockExclusive(&rn->stdin_lock);
+	int r = 0;
+
+	AcquireSRWLockExclusive(&q->lock);
+	if (q->eof || (data && q->len == WIN_FRAME_STDIN_WINDOW)) {
+		r = -EPROTO;
+	} else if (data) {
+		q->chunks[(q->first + q->len) % WIN_FRAME_STDIN_WINDOW] =
+			(struct stdin_chunk){ body, data, len };
+		q->len++;
+	} else {
+		q->eof = true;
+	}
+	ReleaseSRWLockExclusive(&q->lock);
+	WakeConditionVariable(&q->changed);
+	return r;
 }
 
-/* One frame from the parent; false to stop reading. */
-static bool handle_input(struct runner *rn, const struct win_frame *f)
+/* The next chunk; false at the end of stdin. */
+static bool stdin_queue_take(struct stdin_queue *q, struct stdin_chunk *ret)
+{
+	bool more;
+
+	AcquireSRWLockExclusive(&q->lock);
+	while (q->len == 0 && !q->eof)
+		SleepConditionVariableSRW(&q->changed, &q->lock, INFINITE, 0);
+	more = q->len > 0;
+	if (more) {
+		*ret = q->chunks[q->first];
+		q->first = (q->first + 1) % WIN_FRAME_STDIN_WINDOW;
+		q->len--;
+	}
+	ReleaseSRWLockExclusive(&q->lock);
+	return more;
+}
+
+static bool write_all(HANDLE h, const uint8_t *data, size_t len)
 {
 	DWORD n;
 
-	switch (f->type) {
-	case WIN_FRAME_STDIN:
-		AcquireSRWLockExclusive(&rn->stdin_lock);
-		/* A command that closed its stdin loses the rest, as with
-		 * a pipe on any system. */
-		if (rn->stdin_w && !WriteFile(rn->stdin_w, f->chunk.data,
-					      (DWORD)f->chunk.len, &n, NULL)) {
+	while (len) {
+		if (!WriteFile(h, data, (DWORD)len, &n, NULL) || n == 0)
+			return false;
+		data += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
+ * The command's stdin, written from the queue; the only user of stdin_w
+ * once the relay runs. Each chunk is acknowledged once written, or
+ * dropped: a command that closed its stdin loses the rest, as with a pipe
+ * on any system. A write blocked on a command that does not read ends
+ * when the job is terminated (the pipe's other end then closes), or with
+ * the process.
+ */
+static DWORD WINAPI write_stdin(void *arg)
+{
+	struct runner *rn = arg;
+	struct win_frame ack = { .type = WIN_FRAME_STDIN_ACK };
+	struct stdin_chunk c;
+
+	while (stdin_queue_take(&rn->stdin_q, &c)) {
+		if (rn->stdin_w && !write_all(rn->stdin_w, c.data, c.len)) {
 			CloseHandle(rn->stdin_w);
 			rn->stdin_w = NULL;
 		}
-		ReleaseSRWLockExclusive(&rn->stdin_lock);
+		free(c.body);
+		win_channel_send(&rn->ch, WIN_FRAME_TO_PARENT, &ack, NULL);
+	}
+	if (rn->stdin_w)
+		CloseHandle(rn->stdin_w);
+	rn->stdin_w = NULL;
+	return 0;
+}
+
+static void refuse_input(struct runner *rn)
+{
+	InterlockedExchange(&rn->protocol_error, 1);
+	TerminateJobObject(rn->job, EXIT_RUNNER_FAILED);
+}
+
+/* One frame from the parent; false to stop reading. A stdin chunk's body
+ * is taken (*body set to NULL). Stdin frames are refused when the request
+ * did not open stdin. */
+static bool handle_input(struct runner *rn, const struct win_frame *f,
+			 uint8_t **body)
+{
+	bool has_stdin = rn->req.spawn.flags & WIN_FRAME_SPAWN_STDIN;
+
+	switch (f->type) {
+	case WIN_FRAME_STDIN:
+		if (!has_stdin ||
+		    stdin_queue_put(&rn->stdin_q, *body, f->chunk.data,
+				    f->chunk.len) < 0)
+			break;
+		*body = NULL;
 		return true;
 	case WIN_FRAME_STDIN_EOF:
-		close_stdin(rn);
+		if (!has_stdin ||
+		    stdin_queue_put(&rn->stdin_q, NULL, NULL, 0) < 0)
+			break;
 		return true;
 	case WIN_FRAME_TERMINATE:
 		InterlockedExchange(&rn->terminated, 1);
 		TerminateJobObject(rn->job, 1);
 		return false;
 	default:
-		InterlockedExchange(&rn->protocol_error, 1);
-		TerminateJobObject(rn->job, EXIT_RUNNER_FAILED);
-		return false;
+		break;
 	}
+	refuse_input(rn);
+	return false;
 }
 
 /* The parent's frames after the request. A broken pipe means paddock is
@@ -436,7 +539,7 @@ static DWORD WINAPI read_input(void *arg)
 			TerminateJobObject(rn->job, EXIT_RUNNER_FAILED);
 			return 0;
 		}
-		more = handle_input(rn, &f);
+		more = handle_input(rn, &f, &body);
 		win_frame_clear(&f);
 		free(body);
 		if (!more)
@@ -459,14 +562,16 @@ static int relay(struct runner *rn)
 	struct pump out = { rn, rn->stdout_r, WIN_FRAME_STDOUT };
 	struct pump err = { rn, rn->stderr_r, WIN_FRAME_STDERR };
 	struct win_frame f = { .type = WIN_FRAME_EXIT };
-	HANDLE pumps[2], input;
+	HANDLE pumps[2], input, writer = NULL;
 	DWORD code = EXIT_RUNNER_FAILED;
-	bool timed_out;
+	bool has_stdin = rn->stdin_w != NULL, timed_out;
 
 	pumps[0] = CreateThread(NULL, 0, pump_output, &out, 0, NULL);
 	pumps[1] = CreateThread(NULL, 0, pump_output, &err, 0, NULL);
+	if (has_stdin)
+		writer = CreateThread(NULL, 0, write_stdin, rn, 0, NULL);
 	input = CreateThread(NULL, 0, read_input, rn, 0, NULL);
-	if (!pumps[0] || !pumps[1] || !input) {
+	if (!pumps[0] || !pumps[1] || !input || (has_stdin && !writer)) {
 		TerminateJobObject(rn->job, EXIT_RUNNER_FAILED);
 		return report(rn, WIN_FRAME_STAGE_IO, GetLastError(),
 			      "cannot start the runner's threads");
@@ -537,7 +642,8 @@ int main(void)
 	/* No dialog may wait for a click on a desktop nobody sees. */
 	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX |
 		     SEM_NOOPENFILEERRORBOX);
-	InitializeSRWLock(&rn.stdin_lock);
+	InitializeSRWLock(&rn.stdin_q.lock);
+	InitializeConditionVariable(&rn.stdin_q.changed);
 	if (arguments(&in, &out) < 0) {
 		fputs("usage: paddock-runner.exe IN-PIPE OUT-PIPE (started by paddock.exe, not by hand)\n",
 		      stderr);

@@ -491,6 +491,60 @@ static void working_directory_components_are_readable_by_the_group(void **state)
 			 -EINVAL);
 }
 
+/* The runner's file: read and execute on it, nothing inherited, and only
+ * traverse on the directories above, which stay unlistable. */
+static void an_executable_and_the_way_to_it_are_granted(void **state)
+{
+	const char *const dirs[] = { "C:\\Users\\me\\paddock\\build",
+				     "C:\\Users\\me\\paddock", "C:\\Users\\me",
+				     "C:\\Users", NULL };
+	struct win_acl_plan plan;
+	const struct win_acl_entry *e;
+
+	(void)state;
+	assert_int_equal(
+		win_acl_plan_executable(
+			"C:\\Users\\me\\paddock\\build\\paddock-runner.exe",
+			GROUP_SID, &plan),
+		0);
+	assert_int_equal(plan.len, 5);
+	assert_int_equal(
+		find(&plan, "C:\\Users\\me\\paddock\\build\\paddock-runner.exe",
+		     GROUP_SID, WIN_ACL_ALLOW, &e),
+		1);
+	assert_int_equal(e->inherit, 0);
+	assert_int_equal(e->mask & WIN_ACL_ANY_WRITE, 0);
+	assert_true(e->mask & WIN_ACL_READ_DATA);
+	assert_true(e->mask & WIN_ACL_EXECUTE);
+	for (const char *const *p = dirs; *p; p++) {
+		assert_int_equal(find(&plan, *p, GROUP_SID, WIN_ACL_ALLOW, &e),
+				 1);
+		assert_int_equal(e->inherit, 0);
+		assert_int_equal(e->mask & WIN_ACL_ANY_WRITE, 0);
+		assert_true(e->mask & WIN_ACL_EXECUTE);
+		/* FILE_LIST_DIRECTORY is FILE_READ_DATA's bit */
+		assert_int_equal(e->mask & WIN_ACL_READ_DATA, 0);
+	}
+	assert_int_equal(find(&plan, "C:\\", GROUP_SID, WIN_ACL_ALLOW, &e), 0);
+	win_acl_plan_free(&plan);
+
+	/* a file at the top of a share: the file alone */
+	assert_int_equal(win_acl_plan_executable("\\\\srv\\share\\r.exe",
+						 GROUP_SID, &plan),
+			 0);
+	assert_int_equal(plan.len, 1);
+	win_acl_plan_free(&plan);
+	assert_int_equal(win_acl_plan_executable("C:\\", GROUP_SID, &plan),
+			 -EINVAL);
+	assert_int_equal(
+		win_acl_plan_executable("C:\\a\\..\\r.exe", GROUP_SID, &plan),
+		-EINVAL);
+	assert_int_equal(win_acl_plan_executable("r.exe", GROUP_SID, &plan),
+			 -EINVAL);
+	assert_int_equal(win_acl_plan_executable("C:\\r.exe", "S-1-x", &plan),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +552,7 @@ int main(void)
 		cmocka_unit_test(group_gets_the_roots_allow_entries_only),
 		cmocka_unit_test(
 			working_directory_components_are_readable_by_the_group),
+		cmocka_unit_test(an_executable_and_the_way_to_it_are_granted),
 		cmocka_unit_test(everyone_writable_directories_are_found),
 		cmocka_unit_test(workspace_root_is_granted_to_its_sid),
 		cmocka_unit_test(protected_names_are_denied_every_write),

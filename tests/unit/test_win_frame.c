@@ -83,6 +83,7 @@ static void small_frames_round_trip(void **state)
 		{ .type = WIN_FRAME_EXIT, .exit = { 1, true } },
 		{ .type = WIN_FRAME_ERROR,
 		  .error = { WIN_FRAME_STAGE_LOGON_SESSION, 1312, "gone" } },
+		{ .type = WIN_FRAME_STDIN_ACK },
 	};
 
 	(void)state;
@@ -104,6 +105,9 @@ static void small_frames_round_trip(void **state)
 					 WIN_FRAME_STAGE_LOGON_SESSION);
 			assert_int_equal(out.error.native, 1312);
 			assert_string_equal(out.error.message, "gone");
+			break;
+		case WIN_FRAME_STDIN_ACK:
+			assert_int_equal(out.type, WIN_FRAME_STDIN_ACK);
 			break;
 		default:
 			assert_int_equal(out.chunk.len, in[i].chunk.len);
@@ -145,7 +149,11 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	/* the runner does not read what the runner sends */
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
 			 -EBADMSG);
-	h[4] = 2;
+	/* the version before the stdin window, and the one after */
+	h[4] = WIN_FRAME_VERSION - 1;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EPROTO);
+	h[4] = WIN_FRAME_VERSION + 1;
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
 			 -EPROTO);
 	h[4] = WIN_FRAME_VERSION;
@@ -156,7 +164,7 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	for (unsigned t = 0; t < 0x200; t += 0x1f) {
 		h[6] = (uint8_t)t;
 		h[7] = (uint8_t)(t >> 8);
-		if (t >= WIN_FRAME_SPAWN && t <= WIN_FRAME_ERROR)
+		if (t >= WIN_FRAME_SPAWN && t <= WIN_FRAME_TYPE_LAST)
 			continue;
 		assert_int_equal(
 			win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
@@ -185,6 +193,18 @@ static void header_refuses_version_type_direction_and_size(void **state)
 	h[0] = 1;
 	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
 			 -EMSGSIZE);
+	/* an acknowledgement is the runner's, and has no body */
+	h[6] = WIN_FRAME_STDIN_ACK;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EMSGSIZE);
+	h[0] = 0;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 0);
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_RUNNER, &type, &len),
+			 -EBADMSG);
+	h[6] = WIN_FRAME_TYPE_LAST + 1;
+	assert_int_equal(win_frame_header(h, WIN_FRAME_TO_PARENT, &type, &len),
+			 -EBADMSG);
 }
 
 /* Every proper prefix of a spawn body, and the body with a byte more, is
@@ -520,6 +540,52 @@ static void error_statuses(void **state)
 	assert_int_equal(win_elev_error_status(WIN_FRAME_STAGE_PROTOCOL), 125);
 }
 
+static enum win_elev_outcome outcome(bool error, enum win_frame_stage stage,
+				     bool timed_out, bool killed, bool signaled)
+{
+	const struct win_elev_end end = { error, stage, timed_out, killed,
+					  signaled };
+
+	return win_elev_outcome(&end);
+}
+
+static void outcomes(void **state)
+{
+	const enum win_frame_stage protocol = WIN_FRAME_STAGE_PROTOCOL;
+
+	(void)state;
+	assert_int_equal(outcome(false, 0, false, false, false),
+			 WIN_ELEV_EXITED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_NOT_FOUND, false, false, false),
+		WIN_ELEV_EXEC_FAILED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_EXECUTE, false, false, true),
+		WIN_ELEV_EXEC_FAILED);
+	assert_int_equal(outcome(false, 0, true, false, false),
+			 WIN_ELEV_TIMED_OUT);
+	assert_int_equal(outcome(true, protocol, false, true, false),
+			 WIN_ELEV_TIMED_OUT);
+	/* after Ctrl-C: the exit frame, or the runner paddock ended (silent,
+	 * or an error frame for the frame it was cut off in), is 130 */
+	assert_int_equal(outcome(false, 0, false, false, true),
+			 WIN_ELEV_SIGNALED);
+	assert_int_equal(outcome(true, protocol, false, false, true),
+			 WIN_ELEV_SIGNALED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_WAIT, false, false, true),
+		WIN_ELEV_SIGNALED);
+	/* without a signal, the runner's death is a failure */
+	assert_int_equal(outcome(true, protocol, false, false, false),
+			 WIN_ELEV_FAILED);
+	assert_int_equal(
+		outcome(true, WIN_FRAME_STAGE_TOKEN, false, false, false),
+		WIN_ELEV_FAILED);
+	/* the timeout came first */
+	assert_int_equal(outcome(false, 0, true, false, true),
+			 WIN_ELEV_TIMED_OUT);
+}
+
 static void pipe_names(void **state)
 {
 	const uint32_t words[4] = { 0xdeadbeef, 1, 0, 0xffffffff };
@@ -564,6 +630,7 @@ int main(void)
 		cmocka_unit_test(retry_only_once_and_only_for_1312),
 		cmocka_unit_test(launch_failures_get_their_stage),
 		cmocka_unit_test(error_statuses),
+		cmocka_unit_test(outcomes),
 		cmocka_unit_test(pipe_names),
 	};
 

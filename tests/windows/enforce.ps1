@@ -19,8 +19,11 @@ is a writable root by default; it is removed at the end.
 With -Elevated (after 'paddock setup'), the elevated mode's checks run
 too: commands run as the sandbox users through paddock-runner.exe, the
 network is blocked for the offline user and reachable for the online one,
-writes obey the policy as in the unelevated mode, and the runner's pipes
-admit nobody but the runner.
+writes obey the policy as in the unelevated mode, the runner's pipes
+admit nobody but the runner, a runner copied to a directory made after
+setup is granted to the sandbox group at run time, one the sandbox user
+is denied fails with its own message, and Ctrl-C ends a run whose
+command leaves 8 MB of stdin unread (130, no process left).
 
 The unelevated network checks are INFO, not FAIL: in that mode the network
 block is advisory. With the network off, curl is expected to fail (it
@@ -240,6 +243,38 @@ try {
 		$out = & $Paddock run $em -C $ws -- whoami 2>&1 | Out-String
 		Check 'elevated: the command runs as the offline sandbox user, not as you' ($out -notmatch [regex]::Escape($env:USERNAME))
 
+		# paddock-runner.exe in a directory of the profile made after
+		# setup, which the background read grants never cover: paddock
+		# grants the sandbox group read and execute on the runner and
+		# traverse alone on the way to it, and the run starts.
+		$runner = Join-Path (Split-Path $Paddock) 'paddock-runner.exe'
+		$bin = Join-Path $base 'bin'
+		New-Item -ItemType Directory -Path $bin | Out-Null
+		Copy-Item $Paddock, $runner $bin
+		$ErrorActionPreference = 'Continue'
+		$out = & (Join-Path $bin 'paddock.exe') run $em -v -C $ws -- cmd /c exit 0 2>&1 | Out-String
+		$code = $LASTEXITCODE
+		$ErrorActionPreference = 'Stop'
+		Write-Host $out
+		Check 'elevated: a runner in a directory made after setup starts (granted at run time)' ($code -eq 0)
+		$fs = [Security.AccessControl.FileSystemRights]
+		$onRunner = (Get-Acl (Join-Path $bin 'paddock-runner.exe')).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
+		Check "elevated: the runner's file has the group's read and execute entry, not inheritable" ($onRunner -and (($onRunner.FileSystemRights -band $fs::ReadAndExecute) -eq $fs::ReadAndExecute) -and $onRunner.InheritanceFlags -eq 'None')
+		$onBin = (Get-Acl $bin).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
+		Check "elevated: the runner's directory has a traverse entry that does not list it" ($onBin -and ($onBin.FileSystemRights -band $fs::Traverse) -and -not ($onBin.FileSystemRights -band $fs::ListDirectory) -and $onBin.InheritanceFlags -eq 'None')
+		# A runner the offline user is denied: the logon hop's access
+		# refusal gets its own message and hint.
+		$denied = Join-Path $base 'bin-denied'
+		New-Item -ItemType Directory -Path $denied | Out-Null
+		Copy-Item $Paddock, $runner $denied
+		icacls (Join-Path $denied 'paddock-runner.exe') /deny 'paddock-offline:(RX)' | Out-Null
+		$ErrorActionPreference = 'Continue'
+		$out = & (Join-Path $denied 'paddock.exe') run $em -C $ws -- cmd /c "echo ran> `"$ws\denied-runner.txt`"" 2>&1 | Out-String
+		$code = $LASTEXITCODE
+		$ErrorActionPreference = 'Stop'
+		Write-Host $out
+		Check 'elevated: a runner the sandbox user may not read fails with 125, its message and a hint' (($code -eq 125) -and ($out -match 'cannot read paddock-runner.exe') -and ($out -match 'hint: ') -and -not (Test-Path (Join-Path $ws 'denied-runner.txt')))
+
 		# Network off: the offline user's firewall rule, whatever the tool.
 		$code = Pd run $em -C $ws -t 30 -- cmd /c "curl -s --noproxy * -m 10 -o NUL https://example.com"
 		Check 'elevated, network off: curl (proxy variables bypassed) cannot connect' ($code -ne 0)
@@ -273,6 +308,46 @@ try {
 		Check 'elevated: a timeout exits 124' ($code -eq 124)
 		$code = Pd run $em -C $ws -- cmd /c exit 9
 		Check 'elevated: the exit code passes through' ($code -eq 9)
+
+		# Ctrl-C while 8 MB of stdin wait for a command that never reads
+		# them: the terminate must not queue behind the data (the run
+		# used to hang), and the run reports 130 with its tree gone.
+		# paddock runs in a console of its own, without a window; a
+		# helper attaches to that console and sends the Ctrl-C there.
+		$helper = Join-Path $base 'ctrl-c.ps1'
+		Set-Content -Path $helper -Value @'
+param([int]$Id)
+Add-Type -TypeDefinition @"
+using System; using System.Runtime.InteropServices;
+public static class PaddockCtrlC {
+	[DllImport("kernel32.dll")] public static extern bool FreeConsole();
+	[DllImport("kernel32.dll")] public static extern bool AttachConsole(uint pid);
+	[DllImport("kernel32.dll")] public static extern bool SetConsoleCtrlHandler(IntPtr handler, bool add);
+	[DllImport("kernel32.dll")] public static extern bool GenerateConsoleCtrlEvent(uint ctrlEvent, uint group);
+}
+"@
+[PaddockCtrlC]::FreeConsole() | Out-Null
+if (-not [PaddockCtrlC]::AttachConsole([uint32]$Id)) { exit 2 }
+[PaddockCtrlC]::SetConsoleCtrlHandler([IntPtr]::Zero, $true) | Out-Null
+if (-not [PaddockCtrlC]::GenerateConsoleCtrlEvent(0, 0)) { exit 3 }
+exit 0
+'@
+		$psi = New-Object Diagnostics.ProcessStartInfo $Paddock
+		$psi.Arguments = "run $em -C `"$ws`" -- cmd /c `"ping -n 94 127.0.0.1 >nul`""
+		$psi.UseShellExecute = $false
+		$psi.CreateNoWindow = $true
+		$psi.RedirectStandardInput = $true
+		$p = [Diagnostics.Process]::Start($psi)
+		$feed = $p.StandardInput.BaseStream.WriteAsync((New-Object byte[] (8MB)), 0, 8MB)
+		Start-Sleep -Seconds 6
+		$h = Start-Process -FilePath (Join-Path $env:SystemRoot 'System32\WindowsPowerShell\v1.0\powershell.exe') -ArgumentList '-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $helper, '-Id', $p.Id -WindowStyle Hidden -Wait -PassThru
+		$ended = $p.WaitForExit(15000)
+		Start-Sleep -Seconds 1
+		$left = Get-CimInstance Win32_Process -Filter "Name = 'PING.EXE'" | Where-Object { $_.CommandLine -match '-n 94 ' }
+		if ($h.ExitCode -ne 0) { Say 'INFO' "the Ctrl-C helper could not reach paddock's console (exit $($h.ExitCode)): check skipped" }
+		else { Check 'elevated: Ctrl-C while stdin waits unread ends the run with 130 and kills the tree' ($ended -and ($p.ExitCode -eq 130) -and -not $left) }
+		if (-not $ended) { $p.Kill() }
+		try { $p.StandardInput.Close() } catch { }
 
 		# While a run waits, its runner's pipe refuses you. Once the
 		# runner is connected the single instance is busy for anyone,

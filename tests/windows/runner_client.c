@@ -15,11 +15,17 @@
  *                      without it the request asks for no restricted
  *                      token, as paddock.exe does for full-access only
  *   --desktop          a private desktop for the launch
- *   --terminate MS     send a terminate frame after MS
+ *   --terminate MS     after MS, end the run as paddock.exe does after
+ *                      Ctrl-C (win_relay_end_runner(): the terminate
+ *                      frame, and the runner ended if it has not ended
+ *                      2 s later, said on stderr)
  *   --bad-frame        send a frame of an unknown version after the
  *                      request
  *   --impostor         connect to the pipes from this process before the
  *                      runner does: the accept must refuse the run
+ *   --stalled-runner   start this program as a stand-in runner that
+ *                      connects, reports READY and then never reads: a
+ *                      runner that stopped reading frames
  *
  * PROGRAM is a full path. Exit status: the command's, 124 when the runner
  * reported a timeout, else the status of the runner's error (125, 126,
@@ -36,7 +42,7 @@
 
 struct options {
 	const char *runner;
-	bool stdin_open, restricted, desktop, bad_frame, impostor;
+	bool stdin_open, restricted, desktop, bad_frame, impostor, stalled;
 	DWORD timeout_ms, terminate_ms;
 	char **argv; /* the command */
 };
@@ -66,6 +72,8 @@ static int parse(int argc, char **argv, struct options *o)
 			o->bad_frame = true;
 		else if (strcmp(argv[i], "--impostor") == 0)
 			o->impostor = true;
+		else if (strcmp(argv[i], "--stalled-runner") == 0)
+			o->stalled = true;
 		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			o->timeout_ms = (DWORD)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--terminate") == 0 && i + 1 < argc)
@@ -116,13 +124,19 @@ static int start_runner(const struct options *o, const struct win_channel *c,
 			PROCESS_INFORMATION *pi)
 {
 	STARTUPINFOW si = { .cb = sizeof(si) };
-	char *line;
-	wchar_t *wline, *app;
+	char self[MAX_PATH * 3], *line;
+	wchar_t wself[MAX_PATH], *wline, *app;
 	const char *argv[] = { o->runner, c->names[0], c->names[1], NULL };
+	const char *stub[] = { self, "--stall", c->names[0], c->names[1],
+			       NULL };
 	BOOL ok;
 
-	if (win_cmdline_quote(argv, &line) < 0 ||
-	    win_str_wide(line, &wline) < 0 || win_str_wide(o->runner, &app) < 0)
+	GetModuleFileNameW(NULL, wself, MAX_PATH);
+	WideCharToMultiByte(CP_UTF8, 0, wself, -1, self, sizeof(self), NULL,
+			    NULL);
+	if (win_cmdline_quote(o->stalled ? stub : argv, &line) < 0 ||
+	    win_str_wide(line, &wline) < 0 ||
+	    win_str_wide(o->stalled ? self : o->runner, &app) < 0)
 		return -1;
 	ok = CreateProcessW(app, wline, NULL, NULL, FALSE, 0, NULL, NULL, &si,
 			    pi);
@@ -133,6 +147,20 @@ static int start_runner(const struct options *o, const struct win_channel *c,
 	free(wline);
 	free(app);
 	return ok ? 0 : -1;
+}
+
+/* The stand-in runner of --stalled-runner: connected, READY, deaf. */
+static int stall(const char *in, const char *out)
+{
+	struct win_frame ready = { .type = WIN_FRAME_READY,
+				   .pid = GetCurrentProcessId() };
+	struct win_channel c;
+
+	if (win_channel_open(in, out, &c, NULL) < 0 ||
+	    win_channel_send(&c, WIN_FRAME_TO_PARENT, &ready, NULL) < 0)
+		return 125;
+	Sleep(120000);
+	return 0;
 }
 
 /* Open both pipes from here, as something that is not the runner. */
@@ -202,6 +230,8 @@ static void send_bad_frame(struct win_channel *c)
 
 struct terminator {
 	struct win_relay *relay;
+	HANDLE runner;
+	HANDLE done; /* the run ended first: nothing to terminate */
 	DWORD ms;
 };
 
@@ -209,8 +239,21 @@ static DWORD WINAPI terminate_later(void *arg)
 {
 	struct terminator *t = arg;
 
-	Sleep(t->ms);
-	win_relay_terminate(t->relay);
+	if (WaitForSingleObject(t->done, t->ms) != WAIT_TIMEOUT)
+		return 0;
+	/* paddock.exe's grace (TERMINATE_GRACE_MS in elevated_run.c). */
+	switch (win_relay_end_runner(t->relay, t->runner, 2000)) {
+	case WIN_RELAY_KILLED:
+		fputs("runner_client: the runner did not end within 2 s of the terminate frame; ended it\n",
+		      stderr);
+		break;
+	case WIN_RELAY_KILLED_UNSENT:
+		fputs("runner_client: the terminate frame could not be sent within 2 s; ended the runner\n",
+		      stderr);
+		break;
+	case WIN_RELAY_ENDED:
+		break;
+	}
 	return 0;
 }
 
@@ -233,8 +276,9 @@ static int drive(const struct options *o, struct win_channel *c)
 		.out = GetStdHandle(STD_OUTPUT_HANDLE),
 		.err = GetStdHandle(STD_ERROR_HANDLE),
 	};
-	struct terminator t = { &relay, o->terminate_ms };
+	struct terminator t = { &relay, NULL, NULL, o->terminate_ms };
 	struct win_relay_end end = { 0 };
+	HANDLE terminator = NULL;
 
 	if (o->impostor)
 		impostor(c);
@@ -250,11 +294,27 @@ static int drive(const struct options *o, struct win_channel *c)
 		return 125;
 	if (o->bad_frame)
 		send_bad_frame(c);
-	if (o->terminate_ms)
-		CloseHandle(
-			CreateThread(NULL, 0, terminate_later, &t, 0, NULL));
+	t.runner = pi.hProcess;
+	t.done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (o->terminate_ms && t.done)
+		terminator =
+			CreateThread(NULL, 0, terminate_later, &t, 0, NULL);
 	win_relay_run(&relay, false, &end);
-	win_relay_finish(&relay);
+	if (t.done)
+		SetEvent(t.done);
+	if (terminator) {
+		WaitForSingleObject(terminator, INFINITE);
+		CloseHandle(terminator);
+	}
+	if (t.done)
+		CloseHandle(t.done);
+	if (!win_relay_finish(&relay)) {
+		/* The thread still uses the relay and the channel: end the
+		 * process rather than free them. */
+		fputs("runner_client: the stdin thread did not stop\n", stderr);
+		fflush(NULL);
+		ExitProcess((UINT)report(&end));
+	}
 	WaitForSingleObject(pi.hProcess, 10000);
 	CloseHandle(pi.hProcess);
 	CloseHandle(pi.hThread);
@@ -269,6 +329,8 @@ int main(int argc, char **argv)
 	wchar_t *sid;
 	int code;
 
+	if (argc == 4 && strcmp(argv[1], "--stall") == 0)
+		return stall(argv[2], argv[3]);
 	if (parse(argc, argv, &o) < 0)
 		return usage();
 	sid = own_sid();

@@ -543,6 +543,53 @@ CMD='C:\windows\system32\cmd.exe'
 	[[ "$output" == *"got [unset]"* ]]
 }
 
+# More stdin than the window (frame.h) holds, read by the command: every
+# 1000th line is a marker, so a chunk lost, doubled or reordered changes
+# the 300 lines find prints.
+@test "runner: stdin beyond the window reaches the command whole and in order" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	seq 1 300000 | sed 's/^\(.*\)000$/MARK-\1/' >"$BATS_TEST_TMPDIR/in.txt"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/in.txt")" -gt 1000000 ]
+	# A window never given back would stall, not fail: bounded.
+	run bash -c "timeout 60 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin -- 'C:\\windows\\system32\\find.exe' MARK <\"$BATS_TEST_TMPDIR/in.txt\" | tr -d '\\r'; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(grep MARK "$BATS_TEST_TMPDIR/in.txt")" ]
+}
+
+# The hang this guards against: a command that never reads its stdin
+# filled its pipe, the runner stopped reading frames while it wrote to
+# it, the pipe to the runner filled, and the terminate frame queued
+# behind the data until the command ended by itself (70 s here). 1 is
+# the code the runner's terminate gives the tree; a runner killed from
+# outside would be a 125.
+@test "runner: a terminate frame ends the tree even while stdin waits unread" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	run bash -c "head -c 8000000 /dev/zero | timeout 120 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin --terminate 1000 -- '$CMD' /c 'ping -n 71 127.0.0.1 >nul'"
+	[ "$status" -eq 1 ]
+	[ $((SECONDS - start)) -lt 20 ]
+	# A bracket, so that the grep of no_survivor does not find itself.
+	no_survivor 7[1]
+}
+
+# The command ends while the client's stdin stays open and silent: the
+# stdin thread sits in ReadFile. Stopping it must be bounded (the cancel
+# is repeated until the thread ends, at most 2 s) and must not free what
+# the thread still uses. Wine does not cancel a read of a Unix pipe, so
+# here the bound is what ends it ("did not stop", the state left to the
+# thread); on Windows the cancel does.
+@test "runner: a command that ends before its stdin does is not held by the stdin thread" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	# A process substitution, not a pipeline, which bash would wait for.
+	run bash -c "timeout 50 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stdin -- '$CMD' /c 'exit 5' < <(exec sleep 60 2>/dev/null 3>&-)"
+	[ "$status" -eq 5 ]
+	[ $((SECONDS - start)) -lt 15 ]
+}
+
 @test "runner: the request's timeout ends the tree and reports it (124)" {
 	start=$SECONDS
 	run rc --timeout 1000 -- "$CMD" /c "ping -n 63 127.0.0.1 >nul"
@@ -600,6 +647,30 @@ no_survivor() {
 	[ "$status" -ne 3 ]
 	[ "$status" -ne 124 ]
 	[ $((SECONDS - start)) -lt 20 ]
+}
+
+# paddock.exe's end after Ctrl-C (win_relay_end_runner(), shared with
+# runner_client.exe): against a stand-in runner that reports READY and
+# then never reads, the stdin thread fills the pipe and blocks in a send
+# holding the channel's write lock. The terminate frame must not wait for
+# that lock (it waited forever before): 2 s later the runner is ended.
+@test "runner: after Ctrl-C, a runner whose pipe is full is ended within 2 s" {
+	local dir
+	dir=$(dirname "$PADDOCK_EXE")
+	start=$SECONDS
+	run bash -c "head -c 8000000 /dev/zero | timeout 60 \"$WINE\" \"$dir/runner_client.exe\" \"$dir/paddock-runner.exe\" --stalled-runner --stdin --terminate 1000 -- '$CMD' /c 'exit 0'"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"terminate frame could not be sent within 2 s; ended the runner"* ]]
+	[[ "$output" == *"ended without reporting"* ]]
+	[ $((SECONDS - start)) -lt 15 ]
+}
+
+@test "runner: after Ctrl-C, a runner that takes the frame but does not end is ended" {
+	start=$SECONDS
+	run timeout 60 "$WINE" "$(dirname "$PADDOCK_EXE")/runner_client.exe" "$(dirname "$PADDOCK_EXE")/paddock-runner.exe" --stalled-runner --terminate 1000 -- "$CMD" /c "exit 0"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"did not end within 2 s of the terminate frame; ended it"* ]]
+	[ $((SECONDS - start)) -lt 15 ]
 }
 
 @test "runner: a frame of an unknown version is refused and ends the command" {
