@@ -16,7 +16,11 @@
  *                      `paddock check`;
  *   win_setup_filter   the Windows Filtering Platform filters of the
  *                      offline user (setup_wfp_spec.c says why they exist
- *                      beside the firewall rules).
+ *                      beside the firewall rules);
+ *   win_setup_dir_, win_setup_grant_verdict
+ *                      whether the setup directory, and each object a
+ *                      grant is written to, may be used as found
+ *                      (setup_trust.c).
  *
  * Every function returns 0 or a negative errno and prints nothing.
  */
@@ -363,6 +367,7 @@ enum win_setup_code {
 	WIN_SETUP_E_MARKER, /* the setup directory or the marker */
 	WIN_SETUP_E_UNINSTALL, /* a removal failed */
 	WIN_SETUP_E_WFP, /* the WFP sublayer or filters */
+	WIN_SETUP_E_SETUP_DIR, /* the setup directory is not paddock's */
 	WIN_SETUP_CODE_COUNT,
 };
 
@@ -383,5 +388,39 @@ int win_setup_report_format(const struct win_setup_report *r, char *buf,
 			    size_t size);
 int win_setup_report_parse(const char *text, size_t len,
 			   struct win_setup_report *ret);
+
+/* --- what setup may trust as it finds it (setup_trust.c) --------------- */
+
+/* File attributes as the pure logic reads them (Windows's own values). */
+#define WIN_FILE_ATTRIBUTE_DIRECTORY 0x10u
+#define WIN_FILE_ATTRIBUTE_REPARSE_POINT 0x400u
+#define WIN_SID_ADMINISTRATORS "S-1-5-32-544"
+#define WIN_SID_SYSTEM "S-1-5-18"
+
+/* What an object found on disk is, for setup's purposes. */
+enum win_setup_object {
+	WIN_SETUP_OBJECT_OK,
+	WIN_SETUP_OBJECT_REPARSE_POINT, /* a junction, symbolic link, ... */
+	WIN_SETUP_OBJECT_NOT_DIRECTORY,
+	WIN_SETUP_OBJECT_FOREIGN_OWNER, /* neither Administrators nor SYSTEM */
+};
+
+/*
+ * The setup directory as opened (never followed): its attributes and
+ * reparse tag (FileAttributeTagInfo) and its owner's SID. It is paddock's
+ * only when it is a directory, no reparse point, and owned by
+ * Administrators or SYSTEM: a standard user may create a folder in
+ * ProgramData and owns it, and an owner may always change the DACL.
+ */
+enum win_setup_object win_setup_dir_verdict(uint32_t attributes,
+					    uint32_t reparse_tag,
+					    const char *owner_sid);
+/* An object a grant is written to or removed from: anything but a reparse
+ * point, whose target setup never chose. */
+enum win_setup_object win_setup_grant_verdict(uint32_t attributes,
+					      uint32_t reparse_tag);
+/* A sentence about the setup directory for a verdict other than OK, with
+ * what to do about it: static text. */
+const char *win_setup_dir_text(enum win_setup_object verdict);
 
 #endif

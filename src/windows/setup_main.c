@@ -320,30 +320,58 @@ static int start_background(struct setup_run *run)
 }
 
 /* The report in the setup directory: written on failure, removed on
- * success, so that `paddock check` shows only the latest outcome. */
+ * success, so that `paddock check` shows only the latest outcome; never
+ * written to, or removed from, a directory that is not paddock's. */
 static void write_report(struct setup_run *run, bool failed)
 {
 	struct paddock_error err = { 0 };
 	char path[WIN_SETUP_PATH_MAX + 16], text[WIN_SETUP_REPORT_MAX];
 	int n;
 
-	if (!run->setup_dir)
+	if (!run->setup_dir || run->dir_foreign)
+		return;
+	/* A setup that failed before making its directory makes it now,
+	 * without the group's deny entry (setup_files.c), so that the
+	 * report has a place. The background helper and uninstall never
+	 * make it: the directory may be gone because uninstall ran. */
+	if (failed && run->args.action == WIN_SETUP_INSTALL &&
+	    win_setupw_dir_check(run->setup_dir, NULL) == -ENOENT)
+		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
+				      NULL);
+	if (win_setupw_dir_check(run->setup_dir, NULL) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s\\setup-error", run->setup_dir);
 	if (!failed) {
 		setup_run_delete(run, path);
 		return;
 	}
-	/* A setup that failed before making its directory makes it now,
-	 * without the group's deny entry (setup_files.c), so that the
-	 * report has a place. */
-	if (GetFileAttributesA(run->setup_dir) == INVALID_FILE_ATTRIBUTES &&
-	    run->args.action != WIN_SETUP_UNINSTALL)
-		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
-				      NULL);
 	n = win_setup_report_format(&run->report, text, sizeof(text));
 	if (n > 0)
 		win_home_write_atomic(path, text, (size_t)n, &err);
+}
+
+/* The setup directory, before anything is changed: one that is there but
+ * not paddock's stops a setup (and its dry run) with E_SETUP_DIR, since
+ * its owner could read the secrets setup would write; uninstall goes on
+ * without touching it, to remove paddock's users, group and rules. */
+static int check_dir(struct setup_run *run)
+{
+	int r = win_setupw_dir_open(run->setup_dir, 0, NULL, NULL,
+				    &run->report);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 && run->args.action == WIN_SETUP_UNINSTALL)
+		run->dir_foreign = true;
+	/* Unelevated, another user's setup directory cannot be opened;
+	 * the elevated run will check it. */
+	else if (r == -EACCES && run->args.dry_run)
+		r = 0;
+	if (run->dir_foreign || r == 0) {
+		memset(&run->report, 0, sizeof(run->report));
+		return 0;
+	}
+	return r;
 }
 
 static int held_mutex(HANDLE *ret, struct setup_run *run)
@@ -417,6 +445,8 @@ static int run_setup(struct setup_run *run)
 		r = win_setupw_fail(&run->report, WIN_SETUP_E_NOT_ADMIN,
 				    ERROR_ACCESS_DENIED, NULL,
 				    "paddock-setup.exe must run elevated");
+	if (r == 0)
+		r = check_dir(run);
 	if (r == 0)
 		r = gather(run, &g);
 	if (r == 0)

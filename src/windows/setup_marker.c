@@ -294,6 +294,7 @@ static const char *const code_names[WIN_SETUP_CODE_COUNT] = {
 	[WIN_SETUP_E_MARKER] = "E_MARKER",
 	[WIN_SETUP_E_UNINSTALL] = "E_UNINSTALL",
 	[WIN_SETUP_E_WFP] = "E_WFP",
+	[WIN_SETUP_E_SETUP_DIR] = "E_SETUP_DIR",
 };
 
 const char *win_setup_code_name(enum win_setup_code code)

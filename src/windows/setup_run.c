@@ -224,6 +224,13 @@ int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p)
 		     c->kind == WIN_SETUP_WRITE_GRANT_KIND) &&
 		    !run->group_sid[0])
 			continue;
+		/* Through a junction the files named would be someone
+		 * else's: nothing inside a foreign directory is deleted
+		 * (the DIR change removes the directory if it is empty). */
+		if ((c->kind == WIN_SETUP_SECRET_KIND ||
+		     c->kind == WIN_SETUP_MARKER_KIND) &&
+		    run->dir_foreign)
+			continue;
 		r = setup_run_change(run, c);
 		if (r < 0 && result == 0) {
 			result = r;

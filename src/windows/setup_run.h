@@ -8,6 +8,9 @@
 struct setup_run {
 	struct win_setup_args args; /* validated (setup_args.c) */
 	char *setup_dir; /* chosen here, never by the caller */
+	/* The setup directory is there but not paddock's (setup_trust.c):
+	 * only uninstall goes on, and touches nothing inside it. */
+	bool dir_foreign;
 	char group_sid[WIN_SID_STRING_MAX];
 	char user_sid[2][WIN_SID_STRING_MAX];
 	struct win_setup_report report; /* the first failure */

@@ -28,19 +28,37 @@ int win_setupw_fail(struct win_setup_report *r, enum win_setup_code code,
 		    unsigned long native, const char *operand,
 		    const char *message);
 
-/* %PADDOCK_SETUP_DIR% (read from paddock-setup.exe's own environment,
- * never from its arguments), else %ProgramData%\paddock; canonical. */
+/* %ProgramData%\paddock, %ProgramData% being the known folder (never the
+ * environment's); canonical, not resolved. */
 int win_setupw_dir(char **ret);
+/* Open the setup directory itself, never what a reparse point there names,
+ * with READ_CONTROL, FILE_READ_ATTRIBUTES and access, and check it
+ * (win_setup_dir_verdict()). -ENOENT when nothing is there; -EPERM with
+ * E_SETUP_DIR (and *ret_verdict) when it is not paddock's; E_SETUP_DIR
+ * when it cannot be opened or read. ret may be NULL: checked only. */
+int win_setupw_dir_open(const char *setup_dir, DWORD access, HANDLE *ret,
+			enum win_setup_object *ret_verdict,
+			struct win_setup_report *r);
+/* win_setupw_dir_open() without a handle or a report. */
+int win_setupw_dir_check(const char *setup_dir,
+			 enum win_setup_object *ret_verdict);
+/* The last failed setup's report (setup-error), read only from a setup
+ * directory that is paddock's. */
+int win_setupw_read_report(struct win_setup_report *ret);
 /* The contents of setup_dir\name, at most max bytes; -ENOENT when
  * absent, -EFBIG when longer. */
 int win_setupw_read(const char *setup_dir, const char *name, size_t max,
 		    char **ret, size_t *ret_len);
-/* Create setup_dir with a protected DACL: full control for SYSTEM and
- * Administrators, read for owner_sid, every access denied to group_sid
- * (NULL: no group yet); an existing directory gets that DACL again. */
+/* Create setup_dir, owned by Administrators, with a protected DACL: full
+ * control for SYSTEM and Administrators, read for owner_sid, every access
+ * denied to group_sid (NULL: no group yet). An existing directory is used
+ * only if it is paddock's (E_SETUP_DIR otherwise) and gets that DACL
+ * again, through the handle that was checked. */
 int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
 			  const char *group_sid, struct win_setup_report *r);
-/* Delete the files paddock writes there, then the directory. */
+/* Delete the files paddock writes there, then the directory. A directory
+ * that is not paddock's is only removed if empty (or a link), its contents
+ * never touched; E_SETUP_DIR when it stays. */
 int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r);
 
 /* The SID of a local account or group name, "S-1-..."; -ENOENT. */

@@ -398,6 +398,39 @@ function Test-Loopback([string]$dir) {
 	}
 	finally { foreach ($l in $listeners.Values) { $l.Stop() } }
 }
+# A setup directory made before setup, by a user who keeps its DACL in
+# his hands, or a junction there, is never adopted (setup_trust.c): setup
+# stops before its first change and writes nothing into it or through it.
+function Test-SquattedSetupDir([string]$dir) {
+	if (Test-Path $dir) { Say 'INFO' "squatted setup directory checks skipped: $dir exists already"; return }
+	$me = [Security.Principal.WindowsIdentity]::GetCurrent().User
+	New-Item -ItemType Directory -Path $dir | Out-Null
+	try {
+		$acl = Get-Acl $dir
+		$acl.SetOwner($me)
+		Set-Acl -Path $dir -AclObject $acl
+		Set-Content -Path "$dir\planted" -Value 'planted'
+		$code = Pd setup
+		Check 'setup refuses a setup directory another user owns' ($code -eq 125)
+		Check '... writes no secret into it' (-not (Test-Path "$dir\paddock-offline.secret"))
+		Check '... and leaves its owner and contents alone' ((((Get-Acl $dir).GetOwner([Security.Principal.SecurityIdentifier])).Value -eq $me.Value) -and (Test-Path "$dir\planted"))
+		Check '... and creates no sandbox user' ($null -eq (Get-LocalUser -Name 'paddock-offline' -ErrorAction SilentlyContinue))
+	}
+	finally { Remove-Item -Recurse -Force -Path $dir -ErrorAction SilentlyContinue }
+	$target = Join-Path $env:USERPROFILE ('paddock-junction-target-' + [guid]::NewGuid().ToString('N'))
+	New-Item -ItemType Directory -Path $target | Out-Null
+	cmd /c mklink /J "$dir" "$target" | Out-Null
+	try {
+		$code = Pd setup
+		Check 'setup refuses a junction at the setup directory' ($code -eq 125)
+		Check '... and writes nothing through it' (@(Get-ChildItem -Force $target).Count -eq 0)
+	}
+	finally {
+		cmd /c rmdir "$dir" 2>$null
+		Remove-Item -Recurse -Force -Path $target -ErrorAction SilentlyContinue
+	}
+}
+
 function Test-Setup {
 	$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 	if (-not $elevated) { Say 'INFO' 'setup checks skipped: this session is not elevated'; return }
@@ -408,9 +441,11 @@ function Test-Setup {
 	# The WFP objects' keys, as the dry run prints them.
 	$keys = @(([regex]::Matches(((& $Paddock setup --dry-run) -join "`n"), 'WFP (?:sublayer|filter) \S+ (\{[0-9a-f-]{36}\})')) | ForEach-Object { $_.Groups[1].Value })
 	Check 'the dry run names the WFP sublayer and its three filters' ($keys.Count -eq 4)
+	Test-SquattedSetupDir $dir
 	try {
 		$code = Pd setup
 		Check 'paddock setup succeeds' ($code -eq 0)
+		Check 'the setup directory is owned by Administrators' (((Get-Acl $dir).GetOwner([Security.Principal.SecurityIdentifier])).Value -eq 'S-1-5-32-544')
 		foreach ($key in $keys) { Check "the WFP object $key exists" (Test-WfpKey $key) }
 		Test-Loopback $dir
 		foreach ($u in 'paddock-offline', 'paddock-online') {
@@ -431,6 +466,13 @@ function Test-Setup {
 		Check 'both secrets exist' ((Test-Path "$dir\paddock-offline.secret") -and (Test-Path "$dir\paddock-online.secret"))
 		$check = (& $Paddock check) -join "`n"
 		Check 'check trusts the setup' ($check -match 'set up and verified')
+		# The reader side: a setup directory that changed owner is not
+		# paddock's any more.
+		$me = [Security.Principal.WindowsIdentity]::GetCurrent().User
+		$acl = Get-Acl $dir; $acl.SetOwner($me); Set-Acl -Path $dir -AclObject $acl
+		Check 'check distrusts a setup directory another user owns' (((& $Paddock check) -join "`n") -match 'not usable: the setup directory .* is owned by neither Administrators nor SYSTEM')
+		$acl = Get-Acl $dir; $acl.SetOwner([Security.Principal.SecurityIdentifier]'S-1-5-32-544'); Set-Acl -Path $dir -AclObject $acl
+		Check '... and trusts it again once Administrators own it' (((& $Paddock check) -join "`n") -match 'set up and verified')
 		for ($i = 0; $i -lt 120 -and -not ((& $Paddock check) -join "`n" -match 'read grants done'); $i++) { Start-Sleep -Seconds 5 }
 		Check 'the background read grants finish' (((& $Paddock check) -join "`n") -match 'read grants done')
 		$onProfile = (Get-Acl $env:USERPROFILE).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }

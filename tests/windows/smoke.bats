@@ -343,62 +343,94 @@ wine_sid() {
 	[[ "$output" == *"unknown option '--force'"* ]]
 }
 
+# Wine reports the Unix user as the owner of every file and directory
+# (it keeps no security descriptor on disk), so under Wine even the
+# directory setup creates, with the owner Administrators, reads back as
+# the user's, and is refused like a squatter's. Wine thus proves the
+# refusals, never the acceptance (enforce.ps1 -Setup does that).
+setup_dir_unix() {
+	echo "$WINEPREFIX/drive_c/ProgramData/paddock"
+}
+
 @test "a real setup under Wine fails at the users, says so, and leaves no marker" {
 	run pd setup
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"NetLocalGroupAdd reported success, but the group does not exist"* ]]
-	[[ "$output" == *"E_USER, native error 1332"* ]]
-	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock/setup-marker" ]
-	grep -qx 'code E_USER' "$WINEPREFIX/drive_c/ProgramData/paddock/setup-error"
+	[[ "$output" == *"E_USER: NetLocalGroupAdd reported success, but the group does not exist: paddock-sandbox (native error 1332"* ]]
+	[[ "$output" == *"setup failed with E_USER (exit status 4 of paddock-setup.exe)"* ]]
+	[ ! -e "$(setup_dir_unix)/setup-marker" ]
+	# The directory made for the report reads back as the user's here:
+	# the report is not written into it, nor read from it.
+	[ -d "$(setup_dir_unix)" ]
+	[ ! -e "$(setup_dir_unix)/setup-error" ]
 	run pd check
 	echo "$output"
-	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable: the elevated mode is not set up (no setup marker)"* ]]
-	[[ "$output" == *"last setup failed:"*"E_USER"* ]]
-	# Uninstall removes the report and the directory with it, but cannot
-	# tell whether WFP filters are left (Wine has no filter engine), and
-	# says so rather than report a clean removal.
+	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable: the setup directory %ProgramData%\\paddock is owned by neither Administrators nor SYSTEM"* ]]
+	[[ "$output" != *"last setup failed"* ]]
+	# No marker: never set up, so the unelevated mode, not a refusal.
+	[[ "$output" == *"paddock run: cannot build a write-restricted token here"* ]]
+	[[ "$output" != *"paddock run: refuses"* ]]
+	# Uninstall removes the empty directory (never what is in one that
+	# is not paddock's), but cannot tell whether WFP filters are left
+	# (Wine has no filter engine), and says so rather than report a
+	# clean removal.
 	run pd uninstall
 	echo "$output"
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"E_UNINSTALL: cannot open the Base Filtering Engine"*": FwpmEngineOpen0 (native error 1764"* ]]
 	[[ "$output" == *"uninstall failed with E_UNINSTALL"* ]]
-	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
+	[ ! -e "$(setup_dir_unix)" ]
 }
 
-@test "a marker whose users and rules are missing is not trusted" {
+@test "a setup directory someone else made is refused: its marker untrusted, setup stopped before any change" {
 	sid=$(wine_sid)
-	dir="$WINEPREFIX/drive_c/ProgramData/paddock"
+	dir=$(setup_dir_unix)
 	mkdir -p "$dir"
 	printf 'paddock-setup-marker 2\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	echo planted >"$dir/planted"
 	run pd check
 	echo "$output"
-	[[ "$output" == *"not usable: the setup marker names the group paddock-sandbox, which is missing"* ]]
-	[[ "$output" == *"paddock run: refuses, except with --windows-mode=unelevated"* ]]
 	[ "$status" -eq 1 ]
+	[[ "$output" == *"not usable: the setup directory %ProgramData%\\paddock is owned by neither Administrators nor SYSTEM, so whoever made it can still change its DACL: delete it"* ]]
+	[[ "$output" == *"paddock run: refuses, except with --windows-mode=unelevated"* ]]
 	# run refuses in auto rather than fall back to the unelevated mode
 	# (whose network block is advisory); asked for by name, or with full
 	# access, the unelevated mode runs.
 	run pd run -- cmd /c "echo ran> ran.txt"
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"names the group paddock-sandbox, which is missing"* ]]
-	[[ "$output" == *"hint: run paddock setup"* ]]
+	[[ "$output" == *"is owned by neither Administrators nor SYSTEM"* ]]
 	[ ! -e ran.txt ]
 	run pd run --windows-mode=unelevated -- cmd /c "echo ran> ran.txt"
 	[ "$status" -eq 125 ] # Wine's token, refused later on the path
-	[[ "$output" != *"paddock-sandbox"* ]]
+	[[ "$output" != *"Administrators"* ]]
 	run pd run -s full-access -- cmd /c "echo ran> ran.txt"
 	[ "$status" -eq 0 ]
 	[ -e ran.txt ]
-	# A complete marker of version 1, before the WFP filters, asks for
-	# setup again.
-	printf 'paddock-setup-marker 1\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	# Setup, and its dry run, stop at the directory, before the first
+	# change (no group attempted), and leave what is in it alone.
+	run pd setup
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"paddock-setup: E_SETUP_DIR: the setup directory %ProgramData%\\paddock is owned by neither"* ]]
+	[[ "$output" == *"hint: someone else's %ProgramData%\\paddock"*"delete it"* ]]
+	[[ "$output" != *"E_USER"* ]]
+	run pd setup --dry-run
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"E_SETUP_DIR"* ]]
+	[[ "$output" != *"create local group"* ]]
+	# Uninstall touches nothing inside it either.
+	run pd uninstall
+	[ "$status" -eq 125 ]
+	[ -e "$dir/setup-marker" ] && [ -e "$dir/planted" ]
+	[ ! -e "$dir/setup-error" ]
+	# Without a marker it was never set up: the unelevated mode, with
+	# the reason.
+	rm "$dir/setup-marker"
 	run pd check
-	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
-	printf 'paddock-setup-marker 9\n' >"$dir/setup-marker"
-	run pd check
-	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
+	echo "$output"
+	[[ "$output" == *"not usable: the setup directory %ProgramData%\\paddock is owned by neither"* ]]
+	[[ "$output" != *"paddock run: refuses"* ]]
 	rm -rf "$dir"
 }
 
