@@ -131,10 +131,14 @@ int win_setupw_dir_open(const char *setup_dir, DWORD access, HANDLE *ret,
 	free(wide);
 	if (native == ERROR_FILE_NOT_FOUND || native == ERROR_PATH_NOT_FOUND)
 		return -ENOENT;
-	if (native)
-		return win_setupw_fail(r, WIN_SETUP_E_SETUP_DIR, native,
-				       setup_dir,
-				       "cannot open the setup directory");
+	if (native) {
+		int e = win_setupw_fail(r, WIN_SETUP_E_SETUP_DIR, native,
+					setup_dir,
+					"cannot open the setup directory");
+
+		/* -EPERM says "not paddock's", which is not known here. */
+		return e == -EPERM ? -EIO : e;
+	}
 	native = object_verdict(h, &verdict);
 	if (native == 0 && verdict == WIN_SETUP_OBJECT_OK) {
 		if (ret)
