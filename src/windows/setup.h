@@ -57,8 +57,8 @@
 
 /* The version of the setup paddock performs and of its marker: a marker
  * of another version is stale and setup must run again. 2: the WFP
- * filters. */
-#define WIN_SETUP_VERSION 2
+ * filters. 3: the owner's profile in the marker. */
+#define WIN_SETUP_VERSION 3
 /* Passwords: at least 24 characters (the brief's floor), drawn from
  * WIN_SETUP_PASSWORD_ALPHABET. */
 #define WIN_SETUP_PASSWORD_LEN 32
@@ -304,6 +304,9 @@ bool win_setup_tree_readable(const struct win_acl_ace *aces, size_t n);
 struct win_setup_marker {
 	unsigned version;
 	char owner_sid[WIN_SID_STRING_MAX]; /* who ran setup */
+	/* The owner's profile, canonical: what the background read grants
+	 * cover. */
+	char profile[WIN_SETUP_PATH_MAX];
 	char group_sid[WIN_SID_STRING_MAX];
 	char user[2][64];
 	char user_sid[2][WIN_SID_STRING_MAX];
@@ -422,5 +425,22 @@ enum win_setup_object win_setup_grant_verdict(uint32_t attributes,
 /* A sentence about the setup directory for a verdict other than OK, with
  * what to do about it: static text. */
 const char *win_setup_dir_text(enum win_setup_object verdict);
+
+/*
+ * Whether the user SID the caller sent may be set up: it must be the SID
+ * of the elevated token's own user (the usual UAC prompt, where the real
+ * user elevates himself) or of the user of the interactive session the
+ * helper runs in (over-the-shoulder elevation, where an administrator
+ * types his password for a standard user). Any other account's SID is
+ * refused: setup would grant the sandbox users read access to that
+ * account's profile. token_user and session_user may be empty or NULL.
+ */
+bool win_setup_caller_allowed(const char *sent, const char *token_user,
+			      const char *session_user);
+/* Whether the background helper's arguments name the owner and profile
+ * of the marker the foreground setup wrote (the profile compared as
+ * Windows compares paths). */
+bool win_setup_helper_matches(const struct win_setup_marker *m,
+			      const struct win_setup_args *a);
 
 #endif

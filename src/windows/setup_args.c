@@ -11,8 +11,10 @@
  *     the administrator consented to running setup at the UAC prompt, and
  *     each action only creates or removes paddock's own objects;
  *   - the real user's SID, which must have the shape of an account SID;
- *     the elevated side then asks the system that it names a user and
- *     reads that user's profile from the system itself;
+ *     the elevated side then accepts it only as its own token's user or
+ *     the interactive session's user (setup_trust.c), asks the system
+ *     that it names a user and reads that user's profile from the system
+ *     itself;
  *   - the profile path the caller sees, which must be canonical and
  *     absolute, and is only compared with the system's answer (a mismatch
  *     is refused), never used on its own;

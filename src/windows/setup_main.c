@@ -22,6 +22,7 @@
 
 #include <sddl.h>
 #include <shellapi.h>
+#include <wtsapi32.h>
 
 #define PROFILE_LIST \
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
@@ -82,9 +83,64 @@ static char *system_profile(const char *sid)
 	return final;
 }
 
-/* The SID names a user, and the profile sent is the system's for it. */
+/* The SID of the user of this process's token, or "". */
+static void token_user(char *buf, size_t size)
+{
+	BYTE info[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+	DWORD len;
+	HANDLE token;
+	char *text;
+	BOOL ok;
+
+	buf[0] = '\0';
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return;
+	ok = GetTokenInformation(token, TokenUser, info, sizeof(info), &len);
+	CloseHandle(token);
+	if (ok &&
+	    ConvertSidToStringSidA(((TOKEN_USER *)info)->User.Sid, &text)) {
+		snprintf(buf, size, "%s", text);
+		LocalFree(text);
+	}
+}
+
+/* The SID of the user logged on to the session this process runs in
+ * (DOMAIN\user, looked up qualified), or "" when there is none, as in a
+ * service's session. */
+static void session_user(char *buf, size_t size)
+{
+	wchar_t *user = NULL, *domain = NULL, name[512], ref[256];
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	DWORD n, sid_size = sizeof(sid), ref_size = 256;
+	SID_NAME_USE use = SidTypeUnknown;
+	char *text;
+
+	buf[0] = '\0';
+	if (WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE,
+					WTS_CURRENT_SESSION, WTSUserName, &user,
+					&n) &&
+	    WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE,
+					WTS_CURRENT_SESSION, WTSDomainName,
+					&domain, &n) &&
+	    user[0] && domain[0] &&
+	    swprintf(name, 512, L"%ls\\%ls", domain, user) > 0 &&
+	    LookupAccountNameW(NULL, name, sid, &sid_size, ref, &ref_size,
+			       &use) &&
+	    use == SidTypeUser && ConvertSidToStringSidA(sid, &text)) {
+		snprintf(buf, size, "%s", text);
+		LocalFree(text);
+	}
+	if (user)
+		WTSFreeMemory(user);
+	if (domain)
+		WTSFreeMemory(domain);
+}
+
+/* The SID is the caller's (setup_trust.c says which callers), names a
+ * user, and the profile sent is the system's for it. */
 static int check_user(struct setup_run *run)
 {
+	char token[WIN_SID_STRING_MAX], session[WIN_SID_STRING_MAX];
 	wchar_t name[256], domain[256];
 	DWORD n = 256, d = 256;
 	SID_NAME_USE use = SidTypeUnknown;
@@ -92,6 +148,12 @@ static int check_user(struct setup_run *run)
 	PSID sid;
 	bool same;
 
+	token_user(token, sizeof(token));
+	session_user(session, sizeof(session));
+	if (!win_setup_caller_allowed(run->args.user_sid, token, session))
+		return refuse(
+			run, run->args.user_sid,
+			"the SID sent is neither the elevated user's nor that of the user logged on to this session");
 	if (!ConvertStringSidToSidA(run->args.user_sid, &sid))
 		return refuse(run, run->args.user_sid, "not a SID");
 	LookupAccountSidW(NULL, sid, name, &n, domain, &d, &use);
@@ -447,6 +509,13 @@ static int run_setup(struct setup_run *run)
 				    "paddock-setup.exe must run elevated");
 	if (r == 0)
 		r = check_dir(run);
+	/* The background helper works for the setup that wrote the marker:
+	 * for its owner and profile only, and not at all once it is gone. */
+	if (r == 0 && run->args.action == WIN_SETUP_READ_GRANTS &&
+	    (r = setup_run_own_marker(run)) == -ENOENT) {
+		run->stopped = true;
+		return 0;
+	}
 	if (r == 0)
 		r = gather(run, &g);
 	if (r == 0)
@@ -474,7 +543,8 @@ int main(void)
 			run.report.native);
 	/* A dry run and refused arguments change nothing, the report
 	 * included. */
-	if (!run.args.dry_run && run.report.code != WIN_SETUP_E_ARGS)
+	if (!run.args.dry_run && !run.stopped &&
+	    run.report.code != WIN_SETUP_E_ARGS)
 		write_report(&run, r < 0);
 	free(run.setup_dir);
 	return r < 0 ? (int)run.report.code : 0;

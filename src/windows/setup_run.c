@@ -54,6 +54,7 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 	int n;
 
 	strcpy(m.owner_sid, run->args.user_sid);
+	strcpy(m.profile, run->args.profile);
 	strcpy(m.group_sid, run->group_sid);
 	for (int a = 0; a < 2; a++) {
 		strcpy(m.user[a], user_names[a]);
@@ -67,6 +68,33 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER,
 				       err.native, path,
 				       "cannot write the marker");
+	return 0;
+}
+
+int setup_run_own_marker(struct setup_run *run)
+{
+	struct win_setup_marker m;
+	char *text;
+	size_t len;
+	int r = win_setupw_read(run->setup_dir, "setup-marker",
+				WIN_SETUP_MARKER_MAX, &text, &len);
+
+	if (r == -ENOENT)
+		return r;
+	if (r < 0)
+		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER, 0,
+				       run->setup_dir,
+				       "cannot read the setup marker");
+	r = win_setup_marker_parse(text, len, &m, NULL);
+	free(text);
+	if (r < 0)
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_MARKER, 0, run->setup_dir,
+			"the setup marker is malformed or of another version");
+	if (!win_setup_helper_matches(&m, &run->args))
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_ARGS, 0, run->args.profile,
+			"the read grants were sent another owner or profile than the setup marker names");
 	return 0;
 }
 

@@ -17,12 +17,22 @@
  * carries setup's protected DACL, no standard user may rename, delete or
  * re-point it, so the path keeps naming the object that was checked.
  *
+ * THE CALLER'S SID. paddock-setup.exe is sent the real user's SID by the
+ * unelevated paddock.exe, whose command line anyone could have written.
+ * An administrator who consents at the UAC prompt consents to setting up
+ * paddock for himself or for the user in front of him, not for an account
+ * named by a stranger: so the SID must be the elevated token's user or
+ * the interactive session's user. The background helper, started by the
+ * foreground setup, must moreover name the owner and profile of the
+ * marker that setup wrote.
+ *
  * GRANT TARGETS. The read grants are written by name, in the background,
  * a while after the profile was listed. A child of the profile replaced by
  * a junction in between would carry an inheritable grant onto whatever the
  * junction names (another user's profile), so each target is opened as
  * itself and refused when it is a reparse point.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef _WIN32
@@ -85,4 +95,28 @@ const char *win_setup_dir_text(enum win_setup_object verdict)
 		return "the setup directory %ProgramData%\\paddock is owned by neither Administrators nor SYSTEM, so whoever made it can still change its DACL: delete it (from an elevated prompt) before paddock setup";
 	}
 	return "the setup directory cannot be trusted";
+}
+
+bool win_setup_caller_allowed(const char *sent, const char *token_user,
+			      const char *session_user)
+{
+	if (!win_setup_sid_is_account(sent))
+		return false;
+	return sid_is(token_user, sent) || sid_is(session_user, sent);
+}
+
+bool win_setup_helper_matches(const struct win_setup_marker *m,
+			      const struct win_setup_args *a)
+{
+	char *mine = NULL, *theirs = NULL;
+	bool same;
+
+	if (!sid_is(m->owner_sid, a->user_sid))
+		return false;
+	same = win_path_key(m->profile, &mine) == 0 &&
+	       win_path_key(a->profile, &theirs) == 0 &&
+	       strcmp(mine, theirs) == 0;
+	free(mine);
+	free(theirs);
+	return same;
 }

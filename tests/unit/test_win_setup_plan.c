@@ -404,6 +404,7 @@ static struct win_setup_marker sample(void)
 				      .filter = { true, true, true } };
 
 	strcpy(m.owner_sid, OWNER);
+	strcpy(m.profile, "C:\\Users\\me");
 	strcpy(m.group_sid, "S-1-5-21-1-2-3-1010");
 	strcpy(m.user[0], WIN_SETUP_USER_OFFLINE);
 	strcpy(m.user[1], WIN_SETUP_USER_ONLINE);
@@ -453,7 +454,8 @@ static int parse(const char *text, unsigned *bad)
 }
 
 #define BODY                                                        \
-	"owner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n"              \
+	"owner " OWNER "\nprofile C:\\Users\\me\n"                  \
+	"group S-1-5-21-1-2-3-1010\n"                               \
 	"offline paddock-offline S-1-5-21-1-2-3-1011\n"             \
 	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n" \
 	"filters block-v4,block-v6,permit-proxy\n"
@@ -463,57 +465,95 @@ static void marker_parser_is_strict(void **state)
 	unsigned bad = 0;
 
 	(void)state;
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 0);
-	/* A marker of version 1 (before the WFP filters) or of a later
-	 * version asks for setup again. */
+	/* A marker of version 1 (before the WFP filters), 2 (before the
+	 * profile) or of a later version asks for setup again. */
 	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 -EPROTO);
-	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+			       "read-grants pending\n",
+			       &bad),
+			 -EPROTO);
+	assert_int_equal(parse("paddock-setup-marker 4\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 -EPROTO);
 	/* A missing key, a repeated key, an unknown key, an empty line. */
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY, &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY, &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants done\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(bad, 9);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(bad, 10);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants done\nextra 1\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
 	/* Another user's name, a group SID for a user, no newline at the
 	 * end, a carriage return. */
 	assert_int_equal(
-		parse("paddock-setup-marker 2\nowner " OWNER
-		      "\ngroup S-1-5-21-1-2-3-1010\noffline admin S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out\nread-grants done\n",
+		parse("paddock-setup-marker 3\nowner " OWNER
+		      "\nprofile C:\\Users\\me\ngroup S-1-5-21-1-2-3-1010\noffline admin S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out\nread-grants done\n",
 		      &bad),
 		-EINVAL);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, 5);
 	assert_int_equal(
-		parse("paddock-setup-marker 2\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
+		parse("paddock-setup-marker 3\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
 		      &bad),
 		-EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2", &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\r\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3", &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\r\n" BODY
 			       "read-grants done\n",
 			       &bad),
 			 -EINVAL);
 }
 
-#define HEAD                                                                   \
-	"paddock-setup-marker 2\nowner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n" \
-	"offline paddock-offline S-1-5-21-1-2-3-1011\n"                        \
+/* The profile line: a canonical absolute path, once. */
+static void marker_profile_line_is_strict(void **state)
+{
+	static const char *const bad_profiles[] = {
+		"Users\\me", "C:\\Users\\me\\", "C:\\Users\\..\\Windows",
+		"C:\\",	     "\\\\.\\C:\\x",	"",
+	};
+	char text[1024];
+	unsigned bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_profiles) / sizeof(*bad_profiles);
+	     i++) {
+		snprintf(
+			text, sizeof(text),
+			"paddock-setup-marker 3\nowner " OWNER
+			"\nprofile %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6\nread-grants done\n",
+			bad_profiles[i]);
+		assert_int_equal(parse(text, &bad), -EINVAL);
+		assert_int_equal(bad, 3);
+	}
+	/* Without it, or twice. */
+	assert_int_equal(
+		parse("paddock-setup-marker 3\nowner " OWNER
+		      "\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6\nread-grants done\n",
+		      &bad),
+		-EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
+			       "profile C:\\Users\\me\nread-grants done\n",
+			       &bad),
+			 -EINVAL);
+}
+
+#define HEAD                                                               \
+	"paddock-setup-marker 3\nowner " OWNER "\nprofile C:\\Users\\me\n" \
+	"group S-1-5-21-1-2-3-1010\n"                                      \
+	"offline paddock-offline S-1-5-21-1-2-3-1011\n"                    \
 	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n"
 
 static void marker_filters_line_is_strict(void **state)
@@ -532,7 +572,7 @@ static void marker_filters_line_is_strict(void **state)
 				    "read-grants done\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(bad, 7);
+	assert_int_equal(bad, 8);
 	assert_int_equal(parse(HEAD "filters block-v4,block-v6,allow-all\n"
 				    "read-grants done\n",
 			       &bad),
@@ -736,6 +776,7 @@ int main(void)
 		cmocka_unit_test(every_change_has_a_dry_run_line),
 		cmocka_unit_test(marker_round_trips),
 		cmocka_unit_test(marker_parser_is_strict),
+		cmocka_unit_test(marker_profile_line_is_strict),
 		cmocka_unit_test(marker_filters_line_is_strict),
 		cmocka_unit_test(
 			marker_is_trusted_only_when_everything_is_there),

@@ -116,6 +116,67 @@ static void refusals_say_to_delete_the_directory(void **s)
 	assert_int_equal(WIN_SETUP_E_SETUP_DIR, 12);
 }
 
+#define ADMIN "S-1-5-21-1004336348-1177238915-682003330-500"
+#define OTHER "S-1-5-21-1004336348-1177238915-682003330-1002"
+
+/* Same-user elevation: the token's user is the real user. */
+static void caller_is_the_elevated_user_or_the_session_user(void **s)
+{
+	(void)s;
+	assert_true(win_setup_caller_allowed(USER, USER, USER));
+	assert_true(win_setup_caller_allowed(USER, USER, NULL));
+	assert_true(win_setup_caller_allowed(USER, USER, ""));
+	/* Over the shoulder: an administrator elevated for the user in
+	 * front of him. */
+	assert_true(win_setup_caller_allowed(USER, ADMIN, USER));
+	/* A session without an interactive user (a service, SSH). */
+	assert_true(win_setup_caller_allowed(ADMIN, ADMIN, ""));
+}
+
+/* Any other account's SID is refused, whoever asks. */
+static void another_account_is_refused(void **s)
+{
+	(void)s;
+	assert_false(win_setup_caller_allowed(OTHER, USER, USER));
+	assert_false(win_setup_caller_allowed(OTHER, ADMIN, USER));
+	assert_false(win_setup_caller_allowed(OTHER, NULL, NULL));
+	assert_false(win_setup_caller_allowed(OTHER, "", ""));
+	/* Not an account SID at all, even if it were the token's. */
+	assert_false(win_setup_caller_allowed("S-1-5-18", "S-1-5-18", ""));
+	assert_false(win_setup_caller_allowed("S-1-5-32-544", "S-1-5-32-544",
+					      "S-1-5-32-544"));
+	assert_false(win_setup_caller_allowed("", "", ""));
+	/* A SID with a sub-authority more or less is another SID. */
+	assert_false(win_setup_caller_allowed(
+		USER, "S-1-5-21-1004336348-1177238915-682003330-1001-1", ""));
+	assert_false(win_setup_caller_allowed(
+		USER, "S-1-5-21-1004336348-1177238915-682003330", ""));
+}
+
+static void helper_must_name_the_marker_owner_and_profile(void **s)
+{
+	struct win_setup_marker m = { .version = WIN_SETUP_VERSION };
+	struct win_setup_args a = { .action = WIN_SETUP_READ_GRANTS };
+
+	(void)s;
+	strcpy(m.owner_sid, USER);
+	strcpy(m.profile, "C:\\Users\\me");
+	strcpy(a.user_sid, USER);
+	strcpy(a.profile, "C:\\Users\\me");
+	assert_true(win_setup_helper_matches(&m, &a));
+	/* Windows compares paths without case. */
+	strcpy(a.profile, "C:\\USERS\\Me");
+	assert_true(win_setup_helper_matches(&m, &a));
+	/* Another profile, another owner. */
+	strcpy(a.profile, "C:\\Users\\other");
+	assert_false(win_setup_helper_matches(&m, &a));
+	strcpy(a.profile, "C:\\Users\\me\\sub");
+	assert_false(win_setup_helper_matches(&m, &a));
+	strcpy(a.profile, "C:\\Users\\me");
+	strcpy(a.user_sid, OTHER);
+	assert_false(win_setup_helper_matches(&m, &a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +188,10 @@ int main(void)
 		cmocka_unit_test(
 			grant_targets_are_refused_only_as_reparse_points),
 		cmocka_unit_test(refusals_say_to_delete_the_directory),
+		cmocka_unit_test(
+			caller_is_the_elevated_user_or_the_session_user),
+		cmocka_unit_test(another_account_is_refused),
+		cmocka_unit_test(helper_must_name_the_marker_owner_and_profile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

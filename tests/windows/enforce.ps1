@@ -431,6 +431,33 @@ function Test-SquattedSetupDir([string]$dir) {
 	}
 }
 
+# The hex record of setup_args.c: version 1, action, flags, no roots, the
+# SID and the profile.
+function Get-SetupArgsHex([int]$action, [int]$flags, [string]$sid, [string]$profile) {
+	$b = New-Object Collections.Generic.List[byte]
+	$b.AddRange([Text.Encoding]::ASCII.GetBytes('PDSA'))
+	$b.AddRange([byte[]](1, $action, $flags, 0))
+	foreach ($text in $sid, $profile) {
+		$utf8 = [Text.Encoding]::UTF8.GetBytes($text)
+		$b.AddRange([BitConverter]::GetBytes([uint16]$utf8.Length))
+		$b.AddRange($utf8)
+	}
+	return (($b | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
+# paddock-setup.exe, elevated, sets up only its own user or the session's:
+# the built-in Administrator's SID (a real user, with a profile path the
+# system knows or not) is refused by that check, before any other.
+function Test-SetupCaller {
+	$me = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+	$other = (Get-LocalUser | Where-Object { $_.SID.Value -match '-500$' -and $_.SID.Value -ne $me } | Select-Object -First 1).SID.Value
+	if (-not $other) { Say 'INFO' 'caller check skipped: no other local account'; return }
+	$exe = Join-Path (Split-Path $Paddock) 'paddock-setup.exe'
+	$ErrorActionPreference = 'Continue'
+	$out = (& $exe --args (Get-SetupArgsHex 1 1 $other $env:USERPROFILE) 2>&1) -join "`n"
+	Check "paddock-setup.exe refuses another account's SID" (($LASTEXITCODE -eq 1) -and ($out -match 'neither the elevated user'))
+}
+
 function Test-Setup {
 	$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 	if (-not $elevated) { Say 'INFO' 'setup checks skipped: this session is not elevated'; return }
@@ -442,6 +469,7 @@ function Test-Setup {
 	$keys = @(([regex]::Matches(((& $Paddock setup --dry-run) -join "`n"), 'WFP (?:sublayer|filter) \S+ (\{[0-9a-f-]{36}\})')) | ForEach-Object { $_.Groups[1].Value })
 	Check 'the dry run names the WFP sublayer and its three filters' ($keys.Count -eq 4)
 	Test-SquattedSetupDir $dir
+	Test-SetupCaller
 	try {
 		$code = Pd setup
 		Check 'paddock setup succeeds' ($code -eq 0)

@@ -386,7 +386,7 @@ setup_dir_unix() {
 	sid=$(wine_sid)
 	dir=$(setup_dir_unix)
 	mkdir -p "$dir"
-	printf 'paddock-setup-marker 2\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	printf 'paddock-setup-marker 3\nowner %s\nprofile C:\\users\\%s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" "$(id -un)" >"$dir/setup-marker"
 	echo planted >"$dir/planted"
 	run pd check
 	echo "$output"
@@ -452,6 +452,12 @@ setup_dir_unix() {
 	[[ "$output" == *"malformed arguments refused"* ]]
 	run setup_exe --args "$(args_hex 1 9 1 "$sid" "$profile")"
 	[ "$status" -eq 1 ]
+	# Well-formed, but the SID is another account's: neither this
+	# process's user nor the session's.
+	run setup_exe --args "$(args_hex 1 1 1 'S-1-5-21-1-2-3-1001' "$profile")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the SID sent is neither the elevated user's nor that of the user logged on to this session"* ]]
 	# Well-formed, but the profile is not the one the system records.
 	run setup_exe --args "$(args_hex 1 1 1 "$sid" 'C:\users\Public')"
 	echo "$output"
@@ -461,6 +467,17 @@ setup_dir_unix() {
 	run setup_exe --args "$(args_hex 1 1 1 "$sid" "$profile")"
 	[ "$status" -eq 0 ]
 	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
+}
+
+@test "the background read grants without a setup marker change nothing, not even the directory" {
+	sid=$(wine_sid)
+	profile="C:\\users\\$(id -un)"
+	# What uninstall leaves: no marker. The helper stops at once, and
+	# never makes the directory again for a report.
+	run setup_exe --args "$(args_hex 1 3 0 "$sid" "$profile")"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$(setup_dir_unix)" ]
 }
 
 @test "DPAPI: a secret written by setup's code decrypts (machine scope)" {
