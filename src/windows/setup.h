@@ -91,7 +91,9 @@ struct win_setup_args {
 	 * elevated side compares it with the profile the system records
 	 * for user_sid and refuses a mismatch. */
 	char profile[WIN_SETUP_PATH_MAX];
-	/* Extra writable roots granted to the sandbox group, canonical. */
+	/* Extra writable roots: the record has room for them, but the
+	 * decoder and the encoder refuse any (setup_args.c says why), so
+	 * n_roots is always 0. */
 	char roots[WIN_SETUP_MAX_ROOTS][WIN_SETUP_PATH_MAX];
 	size_t n_roots;
 };
@@ -220,7 +222,10 @@ struct win_setup_input {
 	size_t n_profile_children;
 	const char *const *system_trees; /* Windows, Program Files, ... */
 	size_t n_system_trees;
-	const char *const *roots; /* extra writable roots */
+	/* Extra writable roots. paddock-setup.exe passes none (no root
+	 * crosses UAC, setup_args.c); the plan keeps the kind so that a
+	 * caller on the elevated side could. */
+	const char *const *roots;
 	size_t n_roots;
 };
 

@@ -252,24 +252,8 @@ static size_t system_trees(char **out)
 struct gathered {
 	struct win_setup_input in;
 	char **children, *trees[4];
-	const char *roots[WIN_SETUP_MAX_ROOTS];
 	size_t n_children;
 };
-
-/* A writable root may not be, or hold, or lie in a system tree, the
- * profile or the setup directory. */
-static bool root_allowed(const char *root, const struct gathered *g)
-{
-	if (win_path_is_under(g->in.profile, root) ||
-	    win_path_is_under(root, g->in.setup_dir) ||
-	    win_path_is_under(g->in.setup_dir, root))
-		return false;
-	for (size_t i = 0; i < g->in.n_system_trees; i++)
-		if (win_path_is_under(root, g->trees[i]) ||
-		    win_path_is_under(g->trees[i], root))
-			return false;
-	return true;
-}
 
 static int gather(struct setup_run *run, struct gathered *g)
 {
@@ -283,15 +267,10 @@ static int gather(struct setup_run *run, struct gathered *g)
 	g->in.n_profile_children = g->n_children;
 	g->in.n_system_trees = system_trees(g->trees);
 	g->in.system_trees = (const char *const *)g->trees;
-	for (size_t i = 0; i < run->args.n_roots; i++) {
-		if (!root_allowed(run->args.roots[i], g))
-			return refuse(
-				run, run->args.roots[i],
-				"a writable root may not be a system tree, the profile or the setup directory, nor hold one");
-		g->roots[i] = run->args.roots[i];
-	}
-	g->in.roots = g->roots;
-	g->in.n_roots = run->args.n_roots;
+	/* No writable root crosses UAC (setup_args.c refuses any), so the
+	 * plan has no write grant. */
+	g->in.roots = NULL;
+	g->in.n_roots = 0;
 	return 0;
 }
 

@@ -251,13 +251,15 @@ wine_profile() {
 	echo "$WINEPREFIX/drive_c/users/$(id -un)"
 }
 
-# The hex record of setup_args.c: version, action, flags, SID, profile.
+# The hex record of setup_args.c: version, action, flags, SID, profile,
+# then the writable roots, if any.
 args_hex() {
 	python3 -c '
 import struct, sys
 v, action, flags, sid, profile = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-b = b"PDSA" + bytes([v, action, flags, 0])
-for s in (sid, profile):
+roots = sys.argv[6:]
+b = b"PDSA" + bytes([v, action, flags, len(roots)])
+for s in [sid, profile] + roots:
     s = s.encode()
     b += struct.pack("<H", len(s)) + s
 print(b.hex())' "$@"
@@ -452,6 +454,10 @@ setup_dir_unix() {
 	[[ "$output" == *"malformed arguments refused"* ]]
 	run setup_exe --args "$(args_hex 1 9 1 "$sid" "$profile")"
 	[ "$status" -eq 1 ]
+	# A writable root never crosses UAC, however harmless.
+	run setup_exe --args "$(args_hex 1 1 1 "$sid" "$profile" 'D:\src')"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"malformed arguments refused"* ]]
 	# Well-formed, but the SID is another account's: neither this
 	# process's user nor the session's.
 	run setup_exe --args "$(args_hex 1 1 1 'S-1-5-21-1-2-3-1001' "$profile")"
