@@ -22,6 +22,7 @@
 
 #include <sddl.h>
 #include <shellapi.h>
+#include <shlobj.h>
 #include <wtsapi32.h>
 
 #define PROFILE_LIST \
@@ -227,24 +228,63 @@ static int list_children(const char *profile, char ***ret, size_t *ret_n)
 	return 0;
 }
 
-/* The system trees that exist here, canonical. */
+/* The path of a known folder, UTF-8; NULL when it has none here. */
+static char *known_folder(const KNOWNFOLDERID *id)
+{
+	wchar_t *wide = NULL;
+	char *utf8 = NULL;
+
+	if (FAILED(SHGetKnownFolderPath(id, 0, NULL, &wide)))
+		return NULL;
+	if (win_str_utf8(wide, &utf8) < 0)
+		utf8 = NULL;
+	CoTaskMemFree(wide);
+	return utf8;
+}
+
+/* Whether path is one of trees[0..n) (32-bit Windows has one Program
+ * Files). */
+static bool listed(char *const *trees, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (win_path_is_under(path, trees[i]) &&
+		    win_path_is_under(trees[i], path))
+			return true;
+	return false;
+}
+
+/* The system trees that exist here, canonical: the Windows directory and
+ * the Program Files, Program Files (x86) and ProgramData known folders,
+ * as the system records them, never from the environment (which the
+ * unelevated caller's session may have set). */
 static size_t system_trees(char **out)
 {
-	static const char *const vars[] = { "SystemRoot", "ProgramFiles",
-					    "ProgramFiles(x86)",
-					    "ProgramData" };
+	static const KNOWNFOLDERID *const folders[] = {
+		&FOLDERID_ProgramFiles,
+		&FOLDERID_ProgramFilesX86,
+		&FOLDERID_ProgramData,
+	};
+	wchar_t windows[MAX_PATH];
+	char *found[4] = { NULL };
+	UINT len = GetSystemWindowsDirectoryW(windows, MAX_PATH);
 	size_t n = 0;
 
+	if (len > 0 && len < MAX_PATH && win_str_utf8(windows, &found[0]) < 0)
+		found[0] = NULL;
+	for (size_t i = 0; i < 3; i++)
+		found[i + 1] = known_folder(folders[i]);
 	for (size_t i = 0; i < 4; i++) {
 		DWORD attributes, native;
-		char *value;
+		char *tree = NULL;
 
-		if (win_str_getenv(vars[i], &value) < 0)
-			continue;
-		if (win_resolve_final(value, false, &out[n], &attributes,
-				      &native) == 0)
-			n++;
-		free(value);
+		if (found[i] && win_resolve_final(found[i], false, &tree,
+						  &attributes, &native) == 0) {
+			if (listed(out, n, tree))
+				free(tree);
+			else
+				out[n++] = tree;
+		}
+		free(found[i]);
 	}
 	return n;
 }

@@ -110,8 +110,11 @@ int win_setupw_wfp_check(const char *user_sid, bool *ret_sublayer,
 			 bool ret_filter[WIN_SETUP_FILTER_COUNT],
 			 struct win_setup_report *r);
 
-/* Apply or remove a WRITE_GRANT or READ_GRANT change for group_sid;
- * *ret_skipped: a system tree Users may already read. */
+/* Apply or remove a WRITE_GRANT or READ_GRANT change for group_sid,
+ * through a handle to the target itself; a reparse point there is refused
+ * (E_ACL, E_UNINSTALL), a target gone since the plan skipped.
+ * *ret_skipped: nothing was written (gone, an entry there already, or a
+ * system tree Users may already read). */
 int win_setupw_grant_apply(const struct win_setup_change *c,
 			   const char *group_sid, bool *ret_skipped,
 			   struct win_setup_report *r);

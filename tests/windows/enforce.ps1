@@ -466,6 +466,12 @@ function Test-Setup {
 	$madeSsh = -not (Test-Path $ssh)
 	if ($madeSsh) { New-Item -ItemType Directory -Path $ssh | Out-Null; Set-Content -Path "$ssh\id_test" -Value 'not a key' }
 	# The WFP objects' keys, as the dry run prints them.
+	# A junction at the top of the profile, to a directory outside it:
+	# the read grants never reach its target.
+	$jtarget = Join-Path $env:SystemDrive ('paddock-jtarget-' + [guid]::NewGuid().ToString('N'))
+	$junction = Join-Path $env:USERPROFILE ('paddock-junction-' + [guid]::NewGuid().ToString('N'))
+	New-Item -ItemType Directory -Path $jtarget | Out-Null
+	cmd /c mklink /J "$junction" "$jtarget" | Out-Null
 	$keys = @(([regex]::Matches(((& $Paddock setup --dry-run) -join "`n"), 'WFP (?:sublayer|filter) \S+ (\{[0-9a-f-]{36}\})')) | ForEach-Object { $_.Groups[1].Value })
 	Check 'the dry run names the WFP sublayer and its three filters' ($keys.Count -eq 4)
 	Test-SquattedSetupDir $dir
@@ -507,6 +513,7 @@ function Test-Setup {
 		Check 'the profile itself has a non-inherited read entry' ($onProfile -and $onProfile.InheritanceFlags -eq 'None')
 		$onSsh = @((Get-Acl $ssh).Access) + @((Get-Acl "$ssh\id_test").Access) | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' }
 		Check 'nothing grants the sandbox group anything on ~/.ssh' (-not $onSsh)
+		Check 'a junction at the top of the profile carries no grant to its target' (-not ((Get-Acl $jtarget).Sddl -match [regex]::Escape($groupSid)))
 
 		# A marker whose firewall rule was deleted is not trusted.
 		Remove-NetFirewallRule -DisplayName 'paddock-offline-block-outbound'
@@ -532,6 +539,8 @@ function Test-Setup {
 	}
 	finally {
 		if ($madeSsh) { Remove-Item -Recurse -Force $ssh -ErrorAction SilentlyContinue }
+		cmd /c rmdir "$junction" 2>$null
+		Remove-Item -Recurse -Force -Path $jtarget -ErrorAction SilentlyContinue
 	}
 }
 

@@ -9,6 +9,10 @@
  *   setupw-probe.exe firewall SID   add, read back and remove a block rule
  *   setupw-probe.exe wfp SID        add paddock's WFP sublayer and filters
  *                                   for SID, check them, remove them
+ *   setupw-probe.exe grant DIR SID  add, then remove, the read grant of
+ *                                   SID on DIR (for DIR alone, as on the
+ *                                   profile) and on DIR\missing, through
+ *                                   setup's handle-based code
  *   setupw-probe.exe password       draw a password, print its length
  *
  * Each step prints "STEP: ok" or "STEP: CODE native N: message", and the
@@ -125,6 +129,40 @@ static int wfp(const char *sid)
 	return fails != 0;
 }
 
+static int grant_step(const char *step, enum win_setup_op op, const char *path,
+		      const char *sid)
+{
+	struct win_setup_report rep = { 0 };
+	struct win_setup_change c = { .kind = WIN_SETUP_READ_GRANT_KIND,
+				      .op = op };
+	bool skipped = false;
+	int r;
+
+	snprintf(c.target, sizeof(c.target), "%s", path);
+	r = win_setupw_grant_apply(&c, sid, &skipped, &rep);
+	if (r == 0)
+		printf("%s: ok%s\n", step, skipped ? " (nothing written)" : "");
+	else
+		say(step, r, &rep);
+	return r != 0;
+}
+
+/* A read grant added and removed as the background helper and uninstall
+ * do, and a target that vanished since the plan. */
+static int grant(const char *dir, const char *sid)
+{
+	char missing[1024];
+	int fails = 0;
+
+	snprintf(missing, sizeof(missing), "%s\\missing", dir);
+	fails += grant_step("grant-add", WIN_SETUP_ADD, dir, sid);
+	fails += grant_step("grant-remove", WIN_SETUP_REMOVE, dir, sid);
+	fails += grant_step("grant-add-missing", WIN_SETUP_ADD, missing, sid);
+	fails += grant_step("grant-remove-missing", WIN_SETUP_REMOVE, missing,
+			    sid);
+	return fails != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct win_setup_report rep = { 0 };
@@ -136,6 +174,8 @@ int main(int argc, char **argv)
 		return firewall(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "wfp") == 0)
 		return wfp(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "grant") == 0)
+		return grant(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "password") == 0) {
 		int r = win_setupw_secret_password(pw, &rep);
 
@@ -144,6 +184,6 @@ int main(int argc, char **argv)
 		return r != 0;
 	}
 	fprintf(stderr,
-		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | password\n");
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | password\n");
 	return 2;
 }

@@ -499,6 +499,21 @@ setup_dir_unix() {
 	[[ "$output" == *"password-length: 32"* ]]
 }
 
+@test "grants: setup's handle-based grant and removal run, and a vanished target is skipped" {
+	mkdir -p "$WINEPREFIX/drive_c/granted"
+	run probe grant 'C:\granted' S-1-5-21-1-2-3-1010
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Opened as itself, DACL read by handle, WRITE_DAC added with
+	# ReOpenFile and written with SetSecurityInfo. (Wine keeps no DACL
+	# on disk, so the removal finds nothing to remove, and no junction
+	# can be made here: both are enforce.ps1's.)
+	[ "$(tr -d '\r' <<<"${lines[0]}")" = "grant-add: ok" ]
+	[[ "$output" == *"grant-remove: ok"* ]]
+	[[ "$output" == *"grant-add-missing: ok (nothing written)"* ]]
+	[[ "$output" == *"grant-remove-missing: ok (nothing written)"* ]]
+}
+
 @test "firewall: Wine lacks INetFwRule3 and the policy state, and setup's code says so" {
 	run probe firewall "$(wine_sid)"
 	echo "$output"
