@@ -268,6 +268,25 @@ int win_setup_plan_install(const struct win_setup_input *in,
 int win_setup_plan_uninstall(const struct win_setup_input *in,
 			     struct win_setup_plan *ret);
 void win_setup_plan_free(struct win_setup_plan *plan);
+
+/* What an uninstall knows as it runs its plan. */
+struct win_setup_undo {
+	bool no_group; /* the group is gone: no entry can name it any more */
+	bool dir_foreign; /* the setup directory is not paddock's */
+	bool grant_failed; /* a removal of the group's entries failed */
+};
+
+/*
+ * Whether uninstall leaves c undone, given u. Without the group, its
+ * entries cannot be found (they name its SID), so the grants are skipped.
+ * When a removal of its entries failed, the group is kept: deleted, it
+ * would leave entries for a dead SID that no later uninstall could find,
+ * while kept, a retried uninstall finds them by its SID. Nothing inside a
+ * setup directory that is not paddock's is deleted (through a junction
+ * it would be someone else's file).
+ */
+bool win_setup_undo_skips(const struct win_setup_change *c,
+			  const struct win_setup_undo *u);
 /* Whether a profile child gets a read grant (".ssh" and "ntuser*" never). */
 bool win_setup_child_granted(const char *name);
 

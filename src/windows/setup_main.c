@@ -455,24 +455,53 @@ static int check_dir(struct setup_run *run)
 	return r;
 }
 
-static int held_mutex(HANDLE *ret, struct setup_run *run)
+static int held_mutex(HANDLE *ret, struct setup_run *run,
+		      enum win_setup_code code)
 {
 	HANDLE m = CreateMutexW(NULL, FALSE, READ_GRANTS_MUTEX);
 	DWORD w;
 
 	if (!m)
-		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
-				       GetLastError(), "read-grants mutex",
+		return win_setupw_fail(&run->report, code, GetLastError(),
+				       "read-grants mutex",
 				       "cannot create the mutex");
 	w = WaitForSingleObject(m, INFINITE);
 	if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
 		CloseHandle(m);
-		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
-				       GetLastError(), "read-grants mutex",
+		return win_setupw_fail(&run->report, code, GetLastError(),
+				       "read-grants mutex",
 				       "cannot wait for the mutex");
 	}
 	*ret = m;
 	return 0;
+}
+
+/* The marker goes first: paddock.exe stops trusting the setup at once,
+ * and a background helper still granting stops at its next grant and
+ * takes back what it wrote (setup_run.c). Then, holding the helper's
+ * mutex, so that none adds a grant while the grants are removed, every
+ * removal of the plan (which deletes the marker again, reporting a
+ * failure there). */
+static int uninstall(struct setup_run *run, const struct win_setup_plan *p)
+{
+	char marker[WIN_SETUP_PATH_MAX + 16];
+	struct win_setup_report keep = run->report;
+	HANDLE m;
+	int r;
+
+	if (!run->dir_foreign) {
+		snprintf(marker, sizeof(marker), "%s\\setup-marker",
+			 run->setup_dir);
+		setup_run_delete(run, marker);
+		run->report = keep;
+	}
+	r = held_mutex(&m, run, WIN_SETUP_E_UNINSTALL);
+	if (r < 0)
+		return r;
+	r = setup_run_uninstall(run, p);
+	ReleaseMutex(m);
+	CloseHandle(m);
+	return r;
 }
 
 static int act(struct setup_run *run, const struct win_setup_input *in)
@@ -500,8 +529,8 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 		if (r == 0)
 			r = start_background(run);
 	} else if (run->args.action == WIN_SETUP_UNINSTALL) {
-		r = setup_run_uninstall(run, &plan);
-	} else if ((r = held_mutex(&m, run)) == 0) {
+		r = uninstall(run, &plan);
+	} else if ((r = held_mutex(&m, run, WIN_SETUP_E_ACL)) == 0) {
 		r = setup_run_read_grants(run, &plan);
 		ReleaseMutex(m);
 		CloseHandle(m);

@@ -256,6 +256,23 @@ int win_setup_plan_uninstall(const struct win_setup_input *in,
 	return 0;
 }
 
+bool win_setup_undo_skips(const struct win_setup_change *c,
+			  const struct win_setup_undo *u)
+{
+	switch (c->kind) {
+	case WIN_SETUP_READ_GRANT_KIND:
+	case WIN_SETUP_WRITE_GRANT_KIND:
+		return u->no_group;
+	case WIN_SETUP_GROUP_KIND:
+		return u->grant_failed;
+	case WIN_SETUP_SECRET_KIND:
+	case WIN_SETUP_MARKER_KIND:
+		return u->dir_foreign;
+	default:
+		return false;
+	}
+}
+
 void win_setup_plan_free(struct win_setup_plan *plan)
 {
 	free(plan->changes);

@@ -233,33 +233,49 @@ int setup_run_install(struct setup_run *run, const struct win_setup_plan *p)
 	return r;
 }
 
-/* Every removal is tried; the first failure is the one reported. */
+/* A failed removal of the group's entries, as reported: the group is
+ * kept (win_setup_undo_skips), and the report says so. */
+static void grant_kept(struct win_setup_report *r)
+{
+	char message[sizeof(r->message)];
+
+	snprintf(message, sizeof(message),
+		 "%s; the group " WIN_SETUP_GROUP
+		 " is kept, so that paddock uninstall can retry",
+		 r->message);
+	memcpy(r->message, message, sizeof(message));
+	r->code = WIN_SETUP_E_UNINSTALL;
+}
+
+/* Every removal is tried but what win_setup_undo_skips() leaves; the first
+ * failure is the one reported. The caller holds the read-grants mutex, so
+ * that no background helper adds a grant meanwhile. */
 int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p)
 {
+	struct win_setup_undo undo = { .dir_foreign = run->dir_foreign };
 	struct win_setup_report first = { 0 };
 	int result = 0;
 
 	/* Grants name the group by SID; if it is gone already, there is
 	 * nothing left to match them with. */
 	if (win_setupw_account_sid(WIN_SETUP_GROUP, run->group_sid,
-				   sizeof(run->group_sid)) < 0)
+				   sizeof(run->group_sid)) < 0) {
 		run->group_sid[0] = '\0';
+		undo.no_group = true;
+	}
 	for (size_t i = 0; i < p->len; i++) {
 		const struct win_setup_change *c = &p->changes[i];
+		bool grant = c->kind == WIN_SETUP_READ_GRANT_KIND ||
+			     c->kind == WIN_SETUP_WRITE_GRANT_KIND;
 		int r;
 
-		if ((c->kind == WIN_SETUP_READ_GRANT_KIND ||
-		     c->kind == WIN_SETUP_WRITE_GRANT_KIND) &&
-		    !run->group_sid[0])
-			continue;
-		/* Through a junction the files named would be someone
-		 * else's: nothing inside a foreign directory is deleted
-		 * (the DIR change removes the directory if it is empty). */
-		if ((c->kind == WIN_SETUP_SECRET_KIND ||
-		     c->kind == WIN_SETUP_MARKER_KIND) &&
-		    run->dir_foreign)
+		if (win_setup_undo_skips(c, &undo))
 			continue;
 		r = setup_run_change(run, c);
+		if (r < 0 && grant) {
+			undo.grant_failed = true;
+			grant_kept(&run->report);
+		}
 		if (r < 0 && result == 0) {
 			result = r;
 			first = run->report;
@@ -289,6 +305,19 @@ static void roll_back(struct setup_run *run, const struct win_setup_plan *p,
 	run->report = keep;
 }
 
+/* Whether the setup this helper works for is still the one in force: its
+ * marker is there and names the same owner and profile. Uninstall deletes
+ * the marker before it waits for the helper's mutex, and a new setup
+ * deletes it first thing, so a helper that finds it gone stops. */
+static int still_wanted(struct setup_run *run)
+{
+	int r = setup_run_own_marker(run);
+
+	if (r == -ENOENT)
+		run->stopped = true;
+	return r;
+}
+
 int setup_run_read_grants(struct setup_run *run, const struct win_setup_plan *p)
 {
 	char marker[WIN_SETUP_PATH_MAX + 16];
@@ -302,13 +331,21 @@ int setup_run_read_grants(struct setup_run *run, const struct win_setup_plan *p)
 
 		if (!c->background)
 			continue;
-		r = win_setupw_grant_apply(c, run->group_sid, &skipped,
-					   &run->report);
+		r = still_wanted(run);
+		if (r == 0)
+			r = win_setupw_grant_apply(c, run->group_sid, &skipped,
+						   &run->report);
 		written[i] = r == 0 && !skipped;
 	}
+	if (r == 0)
+		r = still_wanted(run);
+	/* A failure, or a setup no longer in force: the grants this run
+	 * wrote go, so that nothing broad and inheritable stays behind. */
 	if (r < 0)
 		roll_back(run, p, written, i);
 	free(written);
+	if (run->stopped)
+		return 0;
 	if (r < 0)
 		return r;
 	snprintf(marker, sizeof(marker), "%s\\setup-marker", run->setup_dir);

@@ -322,6 +322,101 @@ static void uninstall_is_the_exact_inverse(void **state)
 	win_setup_plan_free(&undo);
 }
 
+/* The uninstall plan carried out as setup_run_uninstall() does: every
+ * change not skipped is run, and the removal of the group's entries from
+ * fail_target (if any) fails. ran[i] says whether change i ran. */
+static void run_undo(const struct win_setup_plan *p, const char *fail_target,
+		     struct win_setup_undo u, bool *ran)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		const struct win_setup_change *c = &p->changes[i];
+		bool grant = c->kind == WIN_SETUP_READ_GRANT_KIND ||
+			     c->kind == WIN_SETUP_WRITE_GRANT_KIND;
+
+		ran[i] = !win_setup_undo_skips(c, &u);
+		if (ran[i] && grant && fail_target &&
+		    strcmp(c->target, fail_target) == 0)
+			u.grant_failed = true;
+	}
+}
+
+static void uninstall_runs_everything_when_nothing_fails(void **state)
+{
+	struct win_setup_undo none = { 0 };
+	struct win_setup_plan undo;
+	bool ran[256];
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	assert_true(undo.len <= 256);
+	run_undo(&undo, NULL, none, ran);
+	for (size_t i = 0; i < undo.len; i++)
+		assert_true(ran[i]);
+	/* The group goes last, after every grant that names it. */
+	assert_int_equal(undo.changes[undo.len - 1].kind, WIN_SETUP_GROUP_KIND);
+	win_setup_plan_free(&undo);
+}
+
+/* A failed removal of the group's entries keeps the group, so that a
+ * retried uninstall can still find the entries by its SID; everything
+ * else is still removed. */
+static void uninstall_with_a_failed_grant_keeps_the_group(void **state)
+{
+	struct win_setup_undo none = { 0 };
+	struct win_setup_plan undo;
+	bool ran[256];
+	ssize_t group, first_grant, last_grant = -1;
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	group = find(&undo, WIN_SETUP_GROUP_KIND, NULL);
+	first_grant = find(&undo, WIN_SETUP_READ_GRANT_KIND, NULL);
+	for (size_t i = 0; i < undo.len; i++)
+		if (undo.changes[i].kind == WIN_SETUP_READ_GRANT_KIND ||
+		    undo.changes[i].kind == WIN_SETUP_WRITE_GRANT_KIND)
+			last_grant = (ssize_t)i;
+	assert_true(first_grant >= 0 && last_grant > first_grant);
+	/* Whichever grant fails, the first or the last. */
+	run_undo(&undo, undo.changes[first_grant].target, none, ran);
+	for (size_t i = 0; i < undo.len; i++)
+		assert_int_equal(ran[i], (ssize_t)i != group);
+	run_undo(&undo, undo.changes[last_grant].target, none, ran);
+	assert_false(ran[group]);
+	assert_true(ran[find(&undo, WIN_SETUP_USER_KIND, NULL)]);
+	assert_true(ran[find(&undo, WIN_SETUP_DIR_KIND, NULL)]);
+	win_setup_plan_free(&undo);
+}
+
+/* Without the group no entry can be found; in a setup directory that is
+ * not paddock's nothing is deleted but the directory itself. */
+static void uninstall_skips_what_it_cannot_or_must_not_reach(void **state)
+{
+	struct win_setup_undo no_group = { .no_group = true };
+	struct win_setup_undo foreign = { .dir_foreign = true };
+	struct win_setup_plan undo;
+	bool ran[256];
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	run_undo(&undo, NULL, no_group, ran);
+	for (size_t i = 0; i < undo.len; i++) {
+		enum win_setup_kind k = undo.changes[i].kind;
+
+		assert_int_equal(ran[i],
+				 k != WIN_SETUP_READ_GRANT_KIND &&
+					 k != WIN_SETUP_WRITE_GRANT_KIND);
+	}
+	run_undo(&undo, NULL, foreign, ran);
+	for (size_t i = 0; i < undo.len; i++) {
+		enum win_setup_kind k = undo.changes[i].kind;
+
+		assert_int_equal(ran[i], k != WIN_SETUP_SECRET_KIND &&
+						 k != WIN_SETUP_MARKER_KIND);
+	}
+	assert_true(ran[find(&undo, WIN_SETUP_DIR_KIND, NULL)]);
+	win_setup_plan_free(&undo);
+}
+
 static void bad_input_is_refused(void **state)
 {
 	struct win_setup_present none = { 0 };
@@ -772,6 +867,10 @@ int main(void)
 		cmocka_unit_test(only_missing_filters_are_planned),
 		cmocka_unit_test(filters_block_everything_but_the_proxy_range),
 		cmocka_unit_test(uninstall_is_the_exact_inverse),
+		cmocka_unit_test(uninstall_runs_everything_when_nothing_fails),
+		cmocka_unit_test(uninstall_with_a_failed_grant_keeps_the_group),
+		cmocka_unit_test(
+			uninstall_skips_what_it_cannot_or_must_not_reach),
 		cmocka_unit_test(bad_input_is_refused),
 		cmocka_unit_test(every_change_has_a_dry_run_line),
 		cmocka_unit_test(marker_round_trips),
