@@ -184,6 +184,29 @@ int win_setupw_read_report(struct win_setup_report *ret)
 	return r;
 }
 
+int win_setupw_helper_line(const wchar_t *exe, const char *hex, wchar_t **ret)
+{
+	wchar_t *whex, *line;
+	size_t size;
+	int n;
+
+	/* hex is ASCII; exe goes from wide to wide, never through the C
+	 * locale's multibyte conversion, which fails on a character it
+	 * does not know (a non-ASCII install path). */
+	if (win_str_wide(hex, &whex) < 0)
+		return -ENOMEM;
+	size = wcslen(exe) + wcslen(whex) + 16;
+	line = malloc(size * sizeof(*line));
+	n = line ? swprintf(line, size, L"\"%ls\" --args %ls", exe, whex) : -1;
+	free(whex);
+	if (n < 0 || (size_t)n >= size) {
+		free(line);
+		return -ENOMEM;
+	}
+	*ret = line;
+	return 0;
+}
+
 int win_setupw_read(const char *setup_dir, const char *name, size_t max,
 		    char **ret, size_t *ret_len)
 {

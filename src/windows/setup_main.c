@@ -370,22 +370,20 @@ static int start_background(struct setup_run *run)
 	STARTUPINFOW si = { .cb = sizeof(si) };
 	PROCESS_INFORMATION pi;
 	wchar_t self[MAX_PATH], *line;
-	char hex[2 * WIN_SETUP_ARGS_MAX + 1], *text;
+	char hex[2 * WIN_SETUP_ARGS_MAX + 1];
+	DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
 	BOOL ok;
 
 	a.action = WIN_SETUP_READ_GRANTS;
-	if (!GetModuleFileNameW(NULL, self, MAX_PATH) ||
+	if (n == 0 || n >= MAX_PATH ||
 	    win_setup_args_encode(&a, hex, sizeof(hex)) < 0)
 		return win_setupw_fail(
-			&run->report, WIN_SETUP_E_ACL, GetLastError(), NULL,
-			"cannot start the background read grants");
-	if (asprintf(&text, "\"%ls\" --args %s", self, hex) < 0)
+			&run->report, WIN_SETUP_E_ACL,
+			n >= MAX_PATH ? ERROR_INSUFFICIENT_BUFFER
+				      : GetLastError(),
+			NULL, "cannot start the background read grants");
+	if (win_setupw_helper_line(self, hex, &line) < 0)
 		return -ENOMEM;
-	if (win_str_wide(text, &line) < 0) {
-		free(text);
-		return -ENOMEM;
-	}
-	free(text);
 	ok = CreateProcessW(self, line, NULL, NULL, FALSE,
 			    DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP, NULL,
 			    NULL, &si, &pi);

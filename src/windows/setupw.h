@@ -45,6 +45,9 @@ int win_setupw_dir_check(const char *setup_dir,
 /* The last failed setup's report (setup-error), read only from a setup
  * directory that is paddock's. */
 int win_setupw_read_report(struct win_setup_report *ret);
+/* The command line of the background helper: "EXE" --args HEX, built in
+ * wide characters (exe may hold any character a path may). Free it. */
+int win_setupw_helper_line(const wchar_t *exe, const char *hex, wchar_t **ret);
 /* The contents of setup_dir\name, at most max bytes; -ENOENT when
  * absent, -EFBIG when longer. */
 int win_setupw_read(const char *setup_dir, const char *name, size_t max,

@@ -13,16 +13,22 @@
  *                                   SID on DIR (for DIR alone, as on the
  *                                   profile) and on DIR\missing, through
  *                                   setup's handle-based code
+ *   setupw-probe.exe helper-line    build the background helper's command
+ *                                   line for a non-ASCII install path and
+ *                                   split it back with CommandLineToArgvW
  *   setupw-probe.exe password       draw a password, print its length
  *
  * Each step prints "STEP: ok" or "STEP: CODE native N: message", and the
  * exit status is 0 only when every step succeeded.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "windows/setupw.h"
+
+#include <shellapi.h>
 
 static int say(const char *step, int r, const struct win_setup_report *rep)
 {
@@ -163,6 +169,30 @@ static int grant(const char *dir, const char *sid)
 	return fails != 0;
 }
 
+/* A path with characters outside ASCII and outside any one code page:
+ * the helper's command line must carry it unchanged. */
+static int helper_line(void)
+{
+	const wchar_t *exe =
+		L"C:\\Pr\u00fcfung \u6e2c\u8a66\\paddock-setup.exe";
+	wchar_t *line = NULL, **argv;
+	int argc = 0, ok;
+
+	if (win_setupw_helper_line(exe, "50445341", &line) < 0) {
+		printf("helper-line: cannot build it\n");
+		return 1;
+	}
+	argv = CommandLineToArgvW(line, &argc);
+	ok = argv && argc == 3 && wcscmp(argv[0], exe) == 0 &&
+	     wcscmp(argv[1], L"--args") == 0 &&
+	     wcscmp(argv[2], L"50445341") == 0;
+	printf("helper-line: %s\n", ok ? "ok" : "MISMATCH");
+	if (argv)
+		LocalFree(argv);
+	free(line);
+	return !ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct win_setup_report rep = { 0 };
@@ -174,6 +204,8 @@ int main(int argc, char **argv)
 		return firewall(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "wfp") == 0)
 		return wfp(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "helper-line") == 0)
+		return helper_line();
 	if (argc == 4 && strcmp(argv[1], "grant") == 0)
 		return grant(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "password") == 0) {
@@ -184,6 +216,6 @@ int main(int argc, char **argv)
 		return r != 0;
 	}
 	fprintf(stderr,
-		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | password\n");
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | helper-line | password\n");
 	return 2;
 }

@@ -514,6 +514,15 @@ setup_dir_unix() {
 	[[ "$output" == *"grant-remove-missing: ok (nothing written)"* ]]
 }
 
+@test "the background helper's command line carries a non-ASCII install path" {
+	# Built through the C locale (asprintf "%ls"), this path made the
+	# conversion fail, and the read grants never started.
+	run probe helper-line
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"helper-line: ok"* ]]
+}
+
 @test "firewall: Wine lacks INetFwRule3 and the policy state, and setup's code says so" {
 	run probe firewall "$(wine_sid)"
 	echo "$output"
