@@ -68,6 +68,9 @@
 #define WIN_SETUP_PATH_MAX 1024
 #define WIN_SETUP_MAX_ROOTS 16
 #define WIN_SETUP_MAX_CHILDREN 512
+/* The system trees: Windows, Program Files, Program Files (x86),
+ * ProgramData. */
+#define WIN_SETUP_MAX_TREES 4
 
 /* --- arguments across the UAC boundary ------------------------------- */
 
@@ -241,6 +244,9 @@ struct win_setup_present {
 	bool rule_out, rule_in;
 	bool sublayer; /* paddock's WFP sublayer, as setup adds it */
 	bool filter[WIN_SETUP_FILTER_COUNT]; /* each read back as added */
+	/* system_trees[i] is readable by Users already
+	 * (win_setup_tree_readable()): its read grant is not needed. */
+	bool tree_readable[WIN_SETUP_MAX_TREES];
 };
 
 /*
@@ -255,9 +261,10 @@ struct win_setup_present {
  * entry for its own object only; its children get inheritable ones,
  * except ".ssh" (OpenSSH refuses keys whose DACL grants anyone else, and
  * an inherited entry counts) and the registry hives "ntuser*" (open while
- * the user is logged on). -EINVAL for a path that is not canonical or a
- * child name that is not one component; -ENOMEM. Free with
- * win_setup_plan_free().
+ * the user is logged on). A system tree Users can read already gets no
+ * grant. -EINVAL for a path that is not canonical, a child name that is
+ * not one component, or more than WIN_SETUP_MAX_TREES trees; -ENOMEM.
+ * Free with win_setup_plan_free().
  */
 int win_setup_plan_install(const struct win_setup_input *in,
 			   const struct win_setup_present *present,

@@ -25,6 +25,8 @@
 
 #define USERLIST_KEY \
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList"
+#define PROFILE_LIST \
+	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
 
 int win_setupw_account_sid(const char *name, char *buf, size_t size)
 {
@@ -301,5 +303,76 @@ int win_setupw_account_apply(const struct win_setup_change *c,
 		return profile_change(c->target, name, add, r);
 	default:
 		return -EINVAL;
+	}
+}
+
+/* Whether user is a direct member of the local groups named group and
+ * users (the localised name of Users). */
+static void memberships(const wchar_t *user, const wchar_t *users, bool ret[2])
+{
+	LOCALGROUP_USERS_INFO_0 *groups = NULL;
+	DWORD read = 0, total = 0;
+
+	ret[0] = ret[1] = false;
+	if (NetUserGetLocalGroups(NULL, user, 0, 0, (BYTE **)&groups,
+				  MAX_PREFERRED_LENGTH, &read,
+				  &total) != NERR_Success)
+		return;
+	for (DWORD i = 0; i < read; i++) {
+		if (_wcsicmp(groups[i].lgrui0_name, L"" WIN_SETUP_GROUP) == 0)
+			ret[0] = true;
+		if (users[0] && _wcsicmp(groups[i].lgrui0_name, users) == 0)
+			ret[1] = true;
+	}
+	NetApiBufferFree(groups);
+}
+
+/* Whether the logon-screen value hides user (0). */
+static bool hidden(const wchar_t *user)
+{
+	DWORD value = 1, size = sizeof(value);
+
+	return RegGetValueW(HKEY_LOCAL_MACHINE, USERLIST_KEY, user,
+			    RRF_RT_REG_DWORD, NULL, &value,
+			    &size) == ERROR_SUCCESS &&
+	       value == 0;
+}
+
+/* Whether the system records a profile for sid. */
+static bool has_profile(const char *sid)
+{
+	wchar_t key[256], wsid[WIN_SID_STRING_MAX], path[MAX_PATH];
+	DWORD size = sizeof(path);
+
+	if (!MultiByteToWideChar(CP_UTF8, 0, sid, -1, wsid,
+				 WIN_SID_STRING_MAX) ||
+	    swprintf(key, 256, L"%ls%ls", PROFILE_LIST, wsid) < 0)
+		return false;
+	return RegGetValueW(HKEY_LOCAL_MACHINE, key, L"ProfileImagePath",
+			    RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND,
+			    NULL, path, &size) == ERROR_SUCCESS;
+}
+
+void win_setupw_account_present(struct win_setup_present *p)
+{
+	static const char *const names[2] = { WIN_SETUP_USER_OFFLINE,
+					      WIN_SETUP_USER_ONLINE };
+	char sid[WIN_SID_STRING_MAX];
+	wchar_t users[256] = L"", name[64];
+
+	p->group =
+		win_setupw_account_sid(WIN_SETUP_GROUP, sid, sizeof(sid)) == 0;
+	if (win_setupw_account_name(WIN_SETUP_USERS_SID, users, 256) < 0)
+		users[0] = 0;
+	for (int a = 0; a < 2; a++) {
+		p->user[a] =
+			win_setupw_account_sid(names[a], sid, sizeof(sid)) == 0;
+		if (!p->user[a] ||
+		    !MultiByteToWideChar(CP_UTF8, 0, names[a], -1, name, 64))
+			continue;
+		memberships(name, users, p->member[a]);
+		p->member[a][0] = p->member[a][0] && p->group;
+		p->hidden[a] = hidden(name);
+		p->profile[a] = has_profile(sid);
 	}
 }

@@ -207,8 +207,8 @@ static DWORD apply_entry(HANDLE h, const struct win_acl_entry *e,
 	return native;
 }
 
-/* *ret_skipped: nothing was written (an entry there already, or a tree
- * Users can read), so a roll-back has nothing of this run's to remove. */
+/* *ret_skipped: nothing was written (an entry there already), so a
+ * roll-back has nothing of this run's to remove. */
 static DWORD add_grant(HANDLE h, const struct win_setup_change *c,
 		       const char *group_sid, bool *ret_skipped)
 {
@@ -218,11 +218,9 @@ static DWORD add_grant(HANDLE h, const struct win_setup_change *c,
 	bool self = false, below = false;
 	DWORD native;
 
+	/* Whether a system tree needs its grant at all was decided with the
+	 * plan (win_setupw_tree_readable()), so that the dry run says it. */
 	if (c->kind == WIN_SETUP_READ_GRANT_KIND) {
-		if (c->inherit && readable_by_users(h)) {
-			*ret_skipped = true;
-			return 0;
-		}
 		e.mask = WIN_ACL_GENERIC_READ | WIN_ACL_GENERIC_EXECUTE;
 		e.inherit = c->inherit ? oici : 0;
 		native = apply_entry(h, &e, &self);
@@ -242,6 +240,24 @@ static DWORD add_grant(HANDLE h, const struct win_setup_change *c,
 	}
 	*ret_skipped = !self && !below;
 	return native;
+}
+
+bool win_setupw_tree_readable(const char *path)
+{
+	wchar_t *wide;
+	HANDLE h = NULL;
+	bool reparse, yes = false;
+	DWORD native;
+
+	if (win_str_wide(path, &wide) < 0)
+		return false;
+	native = open_target(wide, &h, &reparse);
+	free(wide);
+	if (native == 0 && !reparse) {
+		yes = readable_by_users(h);
+		CloseHandle(h);
+	}
+	return yes;
 }
 
 int win_setupw_grant_apply(const struct win_setup_change *c,

@@ -323,41 +323,50 @@ static void gathered_free(struct gathered *g)
 		free(g->trees[i]);
 }
 
-/* What exists already: the group, the users, the verified rules and WFP
- * filters. The rest is idempotent and done again. */
-static void present(struct setup_run *run, struct win_setup_present *p)
+/* What exists already, as setup would find it: the group, the users and
+ * what makes them usable, the verified rules and WFP filters, and which
+ * system trees Users can read already. All of it is read-only and works
+ * unelevated, so the dry run sees what the real run would skip. The rest
+ * (the directory's DACL, the secrets, the marker) is done again. */
+static void present(const struct win_setup_input *in,
+		    struct win_setup_present *p)
 {
-	char sid[WIN_SID_STRING_MAX], other[WIN_SID_STRING_MAX];
+	char sid[WIN_SID_STRING_MAX];
 	bool ok = false;
 
 	memset(p, 0, sizeof(*p));
-	p->group = win_setupw_account_sid(WIN_SETUP_GROUP, other,
-					  sizeof(other)) == 0;
-	p->user[1] = win_setupw_account_sid(WIN_SETUP_USER_ONLINE, other,
-					    sizeof(other)) == 0;
-	p->user[0] = win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, sid,
-					    sizeof(sid)) == 0;
-	if (p->user[0] &&
-	    win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
+	win_setupw_account_present(p);
+	for (size_t i = 0; i < in->n_system_trees; i++)
+		p->tree_readable[i] =
+			win_setupw_tree_readable(in->system_trees[i]);
+	if (!p->user[0] || win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, sid,
+						  sizeof(sid)) < 0)
+		return;
+	if (win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
 		p->rule_out = ok;
-	if (p->user[0] &&
-	    win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
+	if (win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
 		p->rule_in = ok;
 	/* A filter that cannot be read is planned again, not assumed. */
-	if (p->user[0] &&
-	    win_setupw_wfp_check(sid, &p->sublayer, p->filter, NULL) < 0) {
+	if (win_setupw_wfp_check(sid, &p->sublayer, p->filter, NULL) < 0) {
 		p->sublayer = false;
 		memset(p->filter, 0, sizeof(p->filter));
 	}
 }
 
-static void print_plan(const struct win_setup_plan *p, const char *what)
+/* The dry run: the changes the real run would make, and for an uninstall
+ * not those it would skip as things stand (win_setup_undo_skips()). */
+static void print_plan(const struct win_setup_plan *p, const char *what,
+		       const struct win_setup_undo *undo)
 {
 	char line[3 * WIN_SETUP_PATH_MAX];
+	size_t n = 0;
 
-	printf("paddock %s --dry-run: %zu changes, none made:\n", what, p->len);
 	for (size_t i = 0; i < p->len; i++)
-		if (win_setup_describe(&p->changes[i], line, sizeof(line)) == 0)
+		n += !undo || !win_setup_undo_skips(&p->changes[i], undo);
+	printf("paddock %s --dry-run: %zu changes, none made:\n", what, n);
+	for (size_t i = 0; i < p->len; i++)
+		if ((!undo || !win_setup_undo_skips(&p->changes[i], undo)) &&
+		    win_setup_describe(&p->changes[i], line, sizeof(line)) == 0)
 			printf("  %s\n", line);
 	fflush(stdout);
 }
@@ -509,19 +518,27 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 	HANDLE m = NULL;
 	int r;
 
-	/* A dry run shows the whole plan; a setup skips what is there. */
-	if (!run->args.dry_run && run->args.action == WIN_SETUP_INSTALL)
-		present(run, &pr);
+	/* A setup, its dry run and the background helper skip what is
+	 * there; an uninstall removes everything setup could have made. */
 	if (run->args.action == WIN_SETUP_UNINSTALL)
 		r = win_setup_plan_uninstall(in, &plan);
-	else
+	else {
+		present(in, &pr);
 		r = win_setup_plan_install(in, &pr, &plan);
+	}
 	if (r < 0)
 		return refuse(run, NULL, "cannot plan the setup");
-	if (run->args.dry_run) {
-		print_plan(&plan, run->args.action == WIN_SETUP_UNINSTALL
-					  ? "uninstall"
-					  : "setup");
+	if (run->args.dry_run && run->args.action == WIN_SETUP_UNINSTALL) {
+		char sid[WIN_SID_STRING_MAX];
+		struct win_setup_undo undo = {
+			.no_group = win_setupw_account_sid(WIN_SETUP_GROUP, sid,
+							   sizeof(sid)) < 0,
+			.dir_foreign = run->dir_foreign,
+		};
+
+		print_plan(&plan, "uninstall", &undo);
+	} else if (run->args.dry_run) {
+		print_plan(&plan, "setup", NULL);
 	} else if (run->args.action == WIN_SETUP_INSTALL) {
 		r = setup_run_install(run, &plan);
 		if (r == 0)

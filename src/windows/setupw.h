@@ -64,6 +64,10 @@ int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
  * never touched; E_SETUP_DIR when it stays. */
 int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r);
 
+/* What of the group and users is there: the accounts, the users'
+ * memberships, logon-screen values and profiles (read-only; works
+ * unelevated, so the dry run asks it too). */
+void win_setupw_account_present(struct win_setup_present *p);
 /* The SID of a local account or group name, "S-1-..."; -ENOENT. */
 int win_setupw_account_sid(const char *name, char *buf, size_t size);
 /* The localised name of a well-known SID ("S-1-5-32-545": Users). */
@@ -113,11 +117,14 @@ int win_setupw_wfp_check(const char *user_sid, bool *ret_sublayer,
 			 bool ret_filter[WIN_SETUP_FILTER_COUNT],
 			 struct win_setup_report *r);
 
+/* Whether Users already reads and executes the tree at path and all of
+ * it (win_setup_tree_readable()); false when it cannot be read. Works
+ * unelevated, so the dry run asks it too. */
+bool win_setupw_tree_readable(const char *path);
 /* Apply or remove a WRITE_GRANT or READ_GRANT change for group_sid,
  * through a handle to the target itself; a reparse point there is refused
  * (E_ACL, E_UNINSTALL), a target gone since the plan skipped.
- * *ret_skipped: nothing was written (gone, an entry there already, or a
- * system tree Users may already read). */
+ * *ret_skipped: nothing was written (gone, or an entry there already). */
 int win_setupw_grant_apply(const struct win_setup_change *c,
 			   const char *group_sid, bool *ret_skipped,
 			   struct win_setup_report *r);

@@ -174,6 +174,41 @@ static void present_parts_are_skipped_but_secrets_reset(void **state)
 	win_setup_plan_free(&p);
 }
 
+/* A system tree Users reads already gets no grant, in the plan the dry
+ * run prints as in the one the helper carries out; uninstall still
+ * removes the entries from every tree (a setup elsewhere may have made
+ * them). */
+static void readable_system_trees_get_no_grant(void **state)
+{
+	struct win_setup_present pr = { .tree_readable = { true, false, false,
+							   true } };
+	struct win_setup_input many = input;
+	const char *const five[] = { "C:\\A", "C:\\B", "C:\\C", "C:\\D",
+				     "C:\\E" };
+	struct win_setup_plan p, undo;
+
+	(void)state;
+	assert_int_equal(win_setup_plan_install(&input, &pr, &p), 0);
+	assert_int_equal(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\Windows"),
+			 -1);
+	assert_int_equal(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\ProgramData"),
+			 -1);
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\Program Files") >=
+		    0);
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND,
+			 "C:\\Program Files (x86)") >= 0);
+	/* The profile's grants do not depend on it. */
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND,
+			 "C:\\Users\\me\\Documents") >= 0);
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	assert_true(find(&undo, WIN_SETUP_READ_GRANT_KIND, "C:\\Windows") >= 0);
+	win_setup_plan_free(&p);
+	win_setup_plan_free(&undo);
+	many.system_trees = five;
+	many.n_system_trees = 5;
+	assert_int_equal(win_setup_plan_install(&many, &pr, &p), -EINVAL);
+}
+
 /* A model of the machine: the set of things the changes made. */
 struct model {
 	char items[256][2 * WIN_SETUP_PATH_MAX];
@@ -865,6 +900,7 @@ int main(void)
 		cmocka_unit_test(ssh_and_hives_never_get_a_grant),
 		cmocka_unit_test(present_parts_are_skipped_but_secrets_reset),
 		cmocka_unit_test(only_missing_filters_are_planned),
+		cmocka_unit_test(readable_system_trees_get_no_grant),
 		cmocka_unit_test(filters_block_everything_but_the_proxy_range),
 		cmocka_unit_test(uninstall_is_the_exact_inverse),
 		cmocka_unit_test(uninstall_runs_everything_when_nothing_fails),
