@@ -33,11 +33,11 @@
 static const char *const user_names[2] = { WIN_SETUP_USER_OFFLINE,
 					   WIN_SETUP_USER_ONLINE };
 
-static bool sid_is(const char *name, const char *expected)
+static bool sid_is(const char *name, SID_NAME_USE use, const char *expected)
 {
 	char sid[WIN_SID_STRING_MAX];
 
-	return win_setupw_account_sid(name, sid, sizeof(sid)) == 0 &&
+	return win_setupw_account_sid(name, use, sid, sizeof(sid)) == 0 &&
 	       strcmp(sid, expected) == 0;
 }
 
@@ -59,9 +59,9 @@ static void look(const char *dir, const struct win_setup_marker *m,
 		 struct win_setup_seen *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->group = sid_is(WIN_SETUP_GROUP, m->group_sid);
+	s->group = sid_is(WIN_SETUP_GROUP, SidTypeAlias, m->group_sid);
 	for (int a = 0; a < 2; a++) {
-		s->user[a] = sid_is(user_names[a], m->user_sid[a]);
+		s->user[a] = sid_is(user_names[a], SidTypeUser, m->user_sid[a]);
 		s->secret[a] = secret_present(dir, user_names[a]);
 	}
 	if (win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, m->user_sid[0],

@@ -339,8 +339,9 @@ static void present(const struct win_setup_input *in,
 	for (size_t i = 0; i < in->n_system_trees; i++)
 		p->tree_readable[i] =
 			win_setupw_tree_readable(in->system_trees[i]);
-	if (!p->user[0] || win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, sid,
-						  sizeof(sid)) < 0)
+	if (!p->user[0] ||
+	    win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, SidTypeUser, sid,
+				   sizeof(sid)) < 0)
 		return;
 	if (win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
 		p->rule_out = ok;
@@ -531,7 +532,8 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 	if (run->args.dry_run && run->args.action == WIN_SETUP_UNINSTALL) {
 		char sid[WIN_SID_STRING_MAX];
 		struct win_setup_undo undo = {
-			.no_group = win_setupw_account_sid(WIN_SETUP_GROUP, sid,
+			.no_group = win_setupw_account_sid(WIN_SETUP_GROUP,
+							   SidTypeAlias, sid,
 							   sizeof(sid)) < 0,
 			.dir_foreign = run->dir_foreign,
 		};

@@ -26,14 +26,15 @@ static const char *const user_names[2] = { WIN_SETUP_USER_OFFLINE,
 
 static int lookup_sids(struct setup_run *run)
 {
-	if (win_setupw_account_sid(WIN_SETUP_GROUP, run->group_sid,
-				   sizeof(run->group_sid)) < 0)
+	if (win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+				   run->group_sid, sizeof(run->group_sid)) < 0)
 		return win_setupw_fail(
 			&run->report, WIN_SETUP_E_USER, ERROR_NONE_MAPPED,
 			WIN_SETUP_GROUP,
 			"cannot find the group after creating it");
 	for (int a = 0; a < 2; a++)
-		if (win_setupw_account_sid(user_names[a], run->user_sid[a],
+		if (win_setupw_account_sid(user_names[a], SidTypeUser,
+					   run->user_sid[a],
 					   sizeof(run->user_sid[a])) < 0)
 			return win_setupw_fail(
 				&run->report, WIN_SETUP_E_USER,
@@ -258,7 +259,8 @@ int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p)
 
 	/* Grants name the group by SID; if it is gone already, there is
 	 * nothing left to match them with. */
-	if (win_setupw_account_sid(WIN_SETUP_GROUP, run->group_sid,
+	if (win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+				   run->group_sid,
 				   sizeof(run->group_sid)) < 0) {
 		run->group_sid[0] = '\0';
 		undo.no_group = true;

@@ -68,8 +68,11 @@ int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r);
  * memberships, logon-screen values and profiles (read-only; works
  * unelevated, so the dry run asks it too). */
 void win_setupw_account_present(struct win_setup_present *p);
-/* The SID of a local account or group name, "S-1-..."; -ENOENT. */
-int win_setupw_account_sid(const char *name, char *buf, size_t size);
+/* The SID of this machine's account name ("S-1-..."), looked up as
+ * COMPUTERNAME\name and only if it is of the kind use (SidTypeAlias for
+ * a local group, SidTypeUser); -ENOENT otherwise. */
+int win_setupw_account_sid(const char *name, SID_NAME_USE use, char *buf,
+			   size_t size);
 /* The localised name of a well-known SID ("S-1-5-32-545": Users). */
 int win_setupw_account_name(const char *sid, wchar_t *buf, DWORD size);
 /* Set a user's password (NetUserSetInfo, level 1003). */

@@ -13,6 +13,8 @@
  *                                   SID on DIR (for DIR alone, as on the
  *                                   profile) and on DIR\missing, through
  *                                   setup's handle-based code
+ *   setupw-probe.exe account NAME   look NAME up as setup does, as a user
+ *                                   and as a local group (alias)
  *   setupw-probe.exe helper-line    build the background helper's command
  *                                   line for a non-ASCII install path and
  *                                   split it back with CommandLineToArgvW
@@ -169,6 +171,21 @@ static int grant(const char *dir, const char *sid)
 	return fails != 0;
 }
 
+/* NAME looked up qualified with the computer's name, once for each kind
+ * setup asks for. */
+static int account(const char *name)
+{
+	char sid[WIN_SID_STRING_MAX];
+	int user = win_setupw_account_sid(name, SidTypeUser, sid, sizeof(sid));
+
+	printf("account-user: %s\n", user == 0 ? sid : "not found");
+	printf("account-alias: %s\n",
+	       win_setupw_account_sid(name, SidTypeAlias, sid, sizeof(sid)) == 0
+		       ? sid
+		       : "not found");
+	return 0;
+}
+
 /* A path with characters outside ASCII and outside any one code page:
  * the helper's command line must carry it unchanged. */
 static int helper_line(void)
@@ -204,6 +221,8 @@ int main(int argc, char **argv)
 		return firewall(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "wfp") == 0)
 		return wfp(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "account") == 0)
+		return account(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "helper-line") == 0)
 		return helper_line();
 	if (argc == 4 && strcmp(argv[1], "grant") == 0)
@@ -216,6 +235,6 @@ int main(int argc, char **argv)
 		return r != 0;
 	}
 	fprintf(stderr,
-		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | helper-line | password\n");
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | account NAME | helper-line | password\n");
 	return 2;
 }

@@ -521,6 +521,22 @@ setup_dir_unix() {
 	[[ "$output" == *"grant-remove-missing: ok (nothing written)"* ]]
 }
 
+@test "accounts: looked up as this machine's, and only of the kind asked for" {
+	run probe account "$(id -un)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The Wine user is a user of this machine, and not a group.
+	[[ "$output" == *"account-user: $(wine_sid)"* ]]
+	[[ "$output" == *"account-alias: not found"* ]]
+	# "Administrators" unqualified is BUILTIN's group (S-1-5-32-544);
+	# qualified with the computer's name, no account of this machine.
+	run probe account Administrators
+	echo "$output"
+	[[ "$output" == *"account-user: not found"* ]]
+	[[ "$output" == *"account-alias: not found"* ]]
+	[[ "$output" != *"S-1-5-32-544"* ]]
+}
+
 @test "the background helper's command line carries a non-ASCII install path" {
 	# Built through the C locale (asprintf "%ls"), this path made the
 	# conversion fail, and the read grants never started.
