@@ -372,6 +372,23 @@ static void print_plan(const struct win_setup_plan *p, const char *what,
 	fflush(stdout);
 }
 
+/* An uninstall's dry run, without what uninstall would skip as things
+ * stand: the grants when the group is gone, the files of a foreign
+ * setup directory. */
+static void print_uninstall(const struct setup_run *run,
+			    const struct win_setup_plan *p)
+{
+	char sid[WIN_SID_STRING_MAX];
+	struct win_setup_undo undo = {
+		.no_group =
+			win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+					       sid, sizeof(sid)) < 0,
+		.dir_foreign = run->dir_foreign,
+	};
+
+	print_plan(p, "uninstall", &undo);
+}
+
 /* The background helper: this program again, detached, inheriting no
  * handle, with the same arguments but the action. */
 static int start_background(struct setup_run *run)
@@ -521,24 +538,16 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 
 	/* A setup, its dry run and the background helper skip what is
 	 * there; an uninstall removes everything setup could have made. */
-	if (run->args.action == WIN_SETUP_UNINSTALL)
+	if (run->args.action == WIN_SETUP_UNINSTALL) {
 		r = win_setup_plan_uninstall(in, &plan);
-	else {
+	} else {
 		present(in, &pr);
 		r = win_setup_plan_install(in, &pr, &plan);
 	}
 	if (r < 0)
 		return refuse(run, NULL, "cannot plan the setup");
 	if (run->args.dry_run && run->args.action == WIN_SETUP_UNINSTALL) {
-		char sid[WIN_SID_STRING_MAX];
-		struct win_setup_undo undo = {
-			.no_group = win_setupw_account_sid(WIN_SETUP_GROUP,
-							   SidTypeAlias, sid,
-							   sizeof(sid)) < 0,
-			.dir_foreign = run->dir_foreign,
-		};
-
-		print_plan(&plan, "uninstall", &undo);
+		print_uninstall(run, &plan);
 	} else if (run->args.dry_run) {
 		print_plan(&plan, "setup", NULL);
 	} else if (run->args.action == WIN_SETUP_INSTALL) {
