@@ -18,8 +18,6 @@ static int print_setup(void)
 	struct paddock_error err = { 0 };
 	struct win_setup_info info;
 	struct win_setup_report rep;
-	char *dir = NULL, *text = NULL;
-	size_t len;
 	int r = win_setup_load(&info, &err);
 	bool valid = r == 0;
 
@@ -30,16 +28,11 @@ static int print_setup(void)
 	else
 		printf("elevated mode (sandbox users, firewall): not usable: %s (run 'paddock setup')\n",
 		       err.message ? err.message : "not set up");
-	if (win_setupw_dir(&dir) == 0 &&
-	    win_setupw_read(dir, "setup-error", WIN_SETUP_REPORT_MAX, &text,
-			    &len) == 0 &&
-	    win_setup_report_parse(text, len, &rep) == 0)
+	if (win_setupw_read_report(&rep) == 0)
 		printf("last setup failed:                    %s: %s%s%s (native error %lu, 0x%08lx)\n",
 		       win_setup_code_name(rep.code), rep.message,
 		       rep.operand[0] ? ": " : "", rep.operand, rep.native,
 		       rep.native);
-	free(text);
-	free(dir);
 	return r;
 }
 

@@ -192,6 +192,8 @@ static const char *hint_for(enum win_setup_code code)
 		return "check that the Base Filtering Engine service (BFE) is running, then run paddock setup again; without its filters the offline user could reach services on loopback";
 	case WIN_SETUP_E_USER:
 		return "this machine may forbid local accounts (a domain policy); paddock keeps using the unelevated mode";
+	case WIN_SETUP_E_SETUP_DIR:
+		return "someone else's %ProgramData%\\paddock (or a junction there) is never used: check what it holds, delete it from an elevated prompt (rmdir /s), then run paddock setup again";
 	case WIN_SETUP_E_ARGS:
 		return "run the paddock-setup.exe that came with this paddock.exe, through paddock setup";
 	default:
@@ -202,25 +204,19 @@ static const char *hint_for(enum win_setup_code code)
 /* The helper's failure, from its report when there is one. */
 static void report(const char *what, DWORD code)
 {
-	struct win_setup_report rep = { .code = (enum win_setup_code)code };
-	char *dir = NULL, *text = NULL;
-	size_t len = 0;
+	enum win_setup_code c = (enum win_setup_code)code;
+	struct win_setup_report rep = { 0 };
 
-	if (win_setupw_dir(&dir) == 0 &&
-	    win_setupw_read(dir, "setup-error", WIN_SETUP_REPORT_MAX, &text,
-			    &len) == 0 &&
-	    win_setup_report_parse(text, len, &rep) == 0 &&
-	    (DWORD)rep.code == code)
+	/* A report of another failure (an older one) is not this one's. */
+	if (win_setupw_read_report(&rep) == 0 && rep.code == c)
 		cli_say("%s failed: %s%s%s (%s, native error %lu, 0x%08lx)",
 			what, rep.message, rep.operand[0] ? ": " : "",
 			rep.operand, win_setup_code_name(rep.code), rep.native,
 			rep.native);
 	else
 		cli_say("%s failed with %s (exit status %lu of paddock-setup.exe)",
-			what, win_setup_code_name(rep.code), code);
-	fprintf(stderr, "hint: %s\n", hint_for(rep.code));
-	free(text);
-	free(dir);
+			what, win_setup_code_name(c), code);
+	fprintf(stderr, "hint: %s\n", hint_for(c));
 }
 
 static int start(const char *what, wchar_t *exe, const char *hex, bool direct,

@@ -12,9 +12,15 @@
  * filter deleted since the last run, or a user removed, is noticed
  * before paddock relies on it.
  *
+ * The setup directory is checked first (setup_trust.c): one that is a
+ * junction or symbolic link, or that neither Administrators nor SYSTEM
+ * own, is not paddock's, and nothing in it is believed; its marker, if it
+ * has one, is untrusted.
+ *
  * Errors: -ENOENT when never set up (no marker), -EPROTO when a marker is
- * there but not trusted (another version, or something it claims is
- * missing: err's message says what), -EINVAL for a malformed marker.
+ * there but not trusted (another version, something it claims is
+ * missing, a setup directory that is not paddock's: err's message says
+ * what), -EINVAL for a malformed marker.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,11 +33,11 @@
 static const char *const user_names[2] = { WIN_SETUP_USER_OFFLINE,
 					   WIN_SETUP_USER_ONLINE };
 
-static bool sid_is(const char *name, const char *expected)
+static bool sid_is(const char *name, SID_NAME_USE use, const char *expected)
 {
 	char sid[WIN_SID_STRING_MAX];
 
-	return win_setupw_account_sid(name, sid, sizeof(sid)) == 0 &&
+	return win_setupw_account_sid(name, use, sid, sizeof(sid)) == 0 &&
 	       strcmp(sid, expected) == 0;
 }
 
@@ -53,9 +59,9 @@ static void look(const char *dir, const struct win_setup_marker *m,
 		 struct win_setup_seen *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->group = sid_is(WIN_SETUP_GROUP, m->group_sid);
+	s->group = sid_is(WIN_SETUP_GROUP, SidTypeAlias, m->group_sid);
 	for (int a = 0; a < 2; a++) {
-		s->user[a] = sid_is(user_names[a], m->user_sid[a]);
+		s->user[a] = sid_is(user_names[a], SidTypeUser, m->user_sid[a]);
 		s->secret[a] = secret_present(dir, user_names[a]);
 	}
 	if (win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, m->user_sid[0],
@@ -108,6 +114,50 @@ static int read_marker(const char *dir, struct win_setup_marker *m,
 	return 0;
 }
 
+/* A setup directory that is not paddock's: its marker is untrusted; with
+ * no marker there it was never set up (and setup will refuse the
+ * directory until it is deleted, which the message says). */
+static int foreign_dir(const char *dir, enum win_setup_object v,
+		       struct paddock_error *err)
+{
+	char path[WIN_SETUP_PATH_MAX + 16];
+	wchar_t *wide;
+	bool marker = false;
+
+	snprintf(path, sizeof(path), "%s\\setup-marker", dir);
+	if (win_str_wide(path, &wide) == 0) {
+		marker = GetFileAttributesW(wide) != INVALID_FILE_ATTRIBUTES;
+		free(wide);
+	}
+	return error_set(err, PADDOCK_STEP_SETUP, marker ? EPROTO : ENOENT, dir,
+			 win_setup_dir_text(v));
+}
+
+/* The setup directory, when it is paddock's or not there at all (reading
+ * from it then finds nothing); else an error, and *ret is NULL. */
+static int setup_dir(char **ret, struct paddock_error *err)
+{
+	enum win_setup_object v = WIN_SETUP_OBJECT_OK;
+	int r;
+
+	*ret = NULL;
+	if (win_setupw_dir(ret) < 0)
+		return error_set(err, PADDOCK_STEP_SETUP, ENOENT,
+				 "%ProgramData%",
+				 "cannot find the setup directory");
+	r = win_setupw_dir_check(*ret, &v);
+	if (r == 0 || r == -ENOENT)
+		return 0;
+	if (r == -EPERM)
+		r = foreign_dir(*ret, v, err);
+	else
+		r = error_set(err, PADDOCK_STEP_SETUP, -r, *ret,
+			      "cannot open the setup directory");
+	free(*ret);
+	*ret = NULL;
+	return r;
+}
+
 int win_setup_load(struct win_setup_info *info, struct paddock_error *err)
 {
 	struct win_setup_marker m;
@@ -117,10 +167,9 @@ int win_setup_load(struct win_setup_info *info, struct paddock_error *err)
 	int r;
 
 	memset(info, 0, sizeof(*info));
-	if (win_setupw_dir(&dir) < 0)
-		return error_set(err, PADDOCK_STEP_SETUP, ENOENT,
-				 "%ProgramData%",
-				 "cannot find the setup directory");
+	r = setup_dir(&dir, err);
+	if (r < 0)
+		return r;
 	r = read_marker(dir, &m, err);
 	if (r == 0) {
 		look(dir, &m, &seen);
@@ -162,10 +211,9 @@ int win_logon_load(enum win_account which, bool refresh, struct win_logon *out,
 	if (which != WIN_ACCOUNT_OFFLINE && which != WIN_ACCOUNT_ONLINE)
 		return error_set(err, PADDOCK_STEP_SETUP, EINVAL, NULL,
 				 "no such sandbox account");
-	if (win_setupw_dir(&dir) < 0)
-		return error_set(err, PADDOCK_STEP_SETUP, ENOENT,
-				 "%ProgramData%",
-				 "cannot find the setup directory");
+	r = setup_dir(&dir, err);
+	if (r < 0)
+		return r;
 	r = asprintf(&path, "%s\\%s.secret", dir, user_names[which]);
 	free(dir);
 	if (r < 0)

@@ -16,7 +16,11 @@
  *                      `paddock check`;
  *   win_setup_filter   the Windows Filtering Platform filters of the
  *                      offline user (setup_wfp_spec.c says why they exist
- *                      beside the firewall rules).
+ *                      beside the firewall rules);
+ *   win_setup_dir_, win_setup_grant_verdict
+ *                      whether the setup directory, and each object a
+ *                      grant is written to, may be used as found
+ *                      (setup_trust.c).
  *
  * Every function returns 0 or a negative errno and prints nothing.
  */
@@ -53,8 +57,8 @@
 
 /* The version of the setup paddock performs and of its marker: a marker
  * of another version is stale and setup must run again. 2: the WFP
- * filters. */
-#define WIN_SETUP_VERSION 2
+ * filters. 3: the owner's profile in the marker. */
+#define WIN_SETUP_VERSION 3
 /* Passwords: at least 24 characters (the brief's floor), drawn from
  * WIN_SETUP_PASSWORD_ALPHABET. */
 #define WIN_SETUP_PASSWORD_LEN 32
@@ -64,6 +68,9 @@
 #define WIN_SETUP_PATH_MAX 1024
 #define WIN_SETUP_MAX_ROOTS 16
 #define WIN_SETUP_MAX_CHILDREN 512
+/* The system trees: Windows, Program Files, Program Files (x86),
+ * ProgramData. */
+#define WIN_SETUP_MAX_TREES 4
 
 /* --- arguments across the UAC boundary ------------------------------- */
 
@@ -87,7 +94,9 @@ struct win_setup_args {
 	 * elevated side compares it with the profile the system records
 	 * for user_sid and refuses a mismatch. */
 	char profile[WIN_SETUP_PATH_MAX];
-	/* Extra writable roots granted to the sandbox group, canonical. */
+	/* Extra writable roots: the record has room for them, but the
+	 * decoder and the encoder refuse any (setup_args.c says why), so
+	 * n_roots is always 0. */
 	char roots[WIN_SETUP_MAX_ROOTS][WIN_SETUP_PATH_MAX];
 	size_t n_roots;
 };
@@ -216,7 +225,10 @@ struct win_setup_input {
 	size_t n_profile_children;
 	const char *const *system_trees; /* Windows, Program Files, ... */
 	size_t n_system_trees;
-	const char *const *roots; /* extra writable roots */
+	/* Extra writable roots. paddock-setup.exe passes none (no root
+	 * crosses UAC, setup_args.c); the plan keeps the kind so that a
+	 * caller on the elevated side could. */
+	const char *const *roots;
 	size_t n_roots;
 };
 
@@ -232,6 +244,9 @@ struct win_setup_present {
 	bool rule_out, rule_in;
 	bool sublayer; /* paddock's WFP sublayer, as setup adds it */
 	bool filter[WIN_SETUP_FILTER_COUNT]; /* each read back as added */
+	/* system_trees[i] is readable by Users already
+	 * (win_setup_tree_readable()): its read grant is not needed. */
+	bool tree_readable[WIN_SETUP_MAX_TREES];
 };
 
 /*
@@ -246,9 +261,10 @@ struct win_setup_present {
  * entry for its own object only; its children get inheritable ones,
  * except ".ssh" (OpenSSH refuses keys whose DACL grants anyone else, and
  * an inherited entry counts) and the registry hives "ntuser*" (open while
- * the user is logged on). -EINVAL for a path that is not canonical or a
- * child name that is not one component; -ENOMEM. Free with
- * win_setup_plan_free().
+ * the user is logged on). A system tree Users can read already gets no
+ * grant. -EINVAL for a path that is not canonical, a child name that is
+ * not one component, or more than WIN_SETUP_MAX_TREES trees; -ENOMEM.
+ * Free with win_setup_plan_free().
  */
 int win_setup_plan_install(const struct win_setup_input *in,
 			   const struct win_setup_present *present,
@@ -259,6 +275,25 @@ int win_setup_plan_install(const struct win_setup_input *in,
 int win_setup_plan_uninstall(const struct win_setup_input *in,
 			     struct win_setup_plan *ret);
 void win_setup_plan_free(struct win_setup_plan *plan);
+
+/* What an uninstall knows as it runs its plan. */
+struct win_setup_undo {
+	bool no_group; /* the group is gone: no entry can name it any more */
+	bool dir_foreign; /* the setup directory is not paddock's */
+	bool grant_failed; /* a removal of the group's entries failed */
+};
+
+/*
+ * Whether uninstall leaves c undone, given u. Without the group, its
+ * entries cannot be found (they name its SID), so the grants are skipped.
+ * When a removal of its entries failed, the group is kept: deleted, it
+ * would leave entries for a dead SID that no later uninstall could find,
+ * while kept, a retried uninstall finds them by its SID. Nothing inside a
+ * setup directory that is not paddock's is deleted (through a junction
+ * it would be someone else's file).
+ */
+bool win_setup_undo_skips(const struct win_setup_change *c,
+			  const struct win_setup_undo *u);
 /* Whether a profile child gets a read grant (".ssh" and "ntuser*" never). */
 bool win_setup_child_granted(const char *name);
 
@@ -300,6 +335,9 @@ bool win_setup_tree_readable(const struct win_acl_ace *aces, size_t n);
 struct win_setup_marker {
 	unsigned version;
 	char owner_sid[WIN_SID_STRING_MAX]; /* who ran setup */
+	/* The owner's profile, canonical: what the background read grants
+	 * cover. */
+	char profile[WIN_SETUP_PATH_MAX];
 	char group_sid[WIN_SID_STRING_MAX];
 	char user[2][64];
 	char user_sid[2][WIN_SID_STRING_MAX];
@@ -363,6 +401,7 @@ enum win_setup_code {
 	WIN_SETUP_E_MARKER, /* the setup directory or the marker */
 	WIN_SETUP_E_UNINSTALL, /* a removal failed */
 	WIN_SETUP_E_WFP, /* the WFP sublayer or filters */
+	WIN_SETUP_E_SETUP_DIR, /* the setup directory is not paddock's */
 	WIN_SETUP_CODE_COUNT,
 };
 
@@ -383,5 +422,56 @@ int win_setup_report_format(const struct win_setup_report *r, char *buf,
 			    size_t size);
 int win_setup_report_parse(const char *text, size_t len,
 			   struct win_setup_report *ret);
+
+/* --- what setup may trust as it finds it (setup_trust.c) --------------- */
+
+/* File attributes as the pure logic reads them (Windows's own values). */
+#define WIN_FILE_ATTRIBUTE_DIRECTORY 0x10u
+#define WIN_FILE_ATTRIBUTE_REPARSE_POINT 0x400u
+#define WIN_SID_ADMINISTRATORS "S-1-5-32-544"
+#define WIN_SID_SYSTEM "S-1-5-18"
+
+/* What an object found on disk is, for setup's purposes. */
+enum win_setup_object {
+	WIN_SETUP_OBJECT_OK,
+	WIN_SETUP_OBJECT_REPARSE_POINT, /* a junction, symbolic link, ... */
+	WIN_SETUP_OBJECT_NOT_DIRECTORY,
+	WIN_SETUP_OBJECT_FOREIGN_OWNER, /* neither Administrators nor SYSTEM */
+};
+
+/*
+ * The setup directory as opened (never followed): its attributes and
+ * reparse tag (FileAttributeTagInfo) and its owner's SID. It is paddock's
+ * only when it is a directory, no reparse point, and owned by
+ * Administrators or SYSTEM: a standard user may create a folder in
+ * ProgramData and owns it, and an owner may always change the DACL.
+ */
+enum win_setup_object win_setup_dir_verdict(uint32_t attributes,
+					    uint32_t reparse_tag,
+					    const char *owner_sid);
+/* An object a grant is written to or removed from: anything but a reparse
+ * point, whose target setup never chose. */
+enum win_setup_object win_setup_grant_verdict(uint32_t attributes,
+					      uint32_t reparse_tag);
+/* A sentence about the setup directory for a verdict other than OK, with
+ * what to do about it: static text. */
+const char *win_setup_dir_text(enum win_setup_object verdict);
+
+/*
+ * Whether the user SID the caller sent may be set up: it must be the SID
+ * of the elevated token's own user (the usual UAC prompt, where the real
+ * user elevates himself) or of the user of the interactive session the
+ * helper runs in (over-the-shoulder elevation, where an administrator
+ * types his password for a standard user). Any other account's SID is
+ * refused: setup would grant the sandbox users read access to that
+ * account's profile. token_user and session_user may be empty or NULL.
+ */
+bool win_setup_caller_allowed(const char *sent, const char *token_user,
+			      const char *session_user);
+/* Whether the background helper's arguments name the owner and profile
+ * of the marker the foreground setup wrote (the profile compared as
+ * Windows compares paths). */
+bool win_setup_helper_matches(const struct win_setup_marker *m,
+			      const struct win_setup_args *a);
 
 #endif

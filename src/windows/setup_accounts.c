@@ -25,24 +25,46 @@
 
 #define USERLIST_KEY \
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList"
+#define PROFILE_LIST \
+	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
 
-int win_setupw_account_sid(const char *name, char *buf, size_t size)
+/*
+ * The SID of this machine's account name, looked up as COMPUTERNAME\name:
+ * unqualified, LookupAccountNameW also searches the domain and its trusted
+ * domains (and well-known names), so that a domain account or group of
+ * that name would be taken for paddock's. And it must be of the kind
+ * setup made: a local group is an alias (SidTypeAlias), a user a user.
+ */
+static int lookup_local(const char *name, SID_NAME_USE want, BYTE *sid,
+			DWORD sid_size)
+{
+	wchar_t computer[MAX_COMPUTERNAME_LENGTH + 1], qualified[300];
+	wchar_t domain[256];
+	DWORD computer_size = MAX_COMPUTERNAME_LENGTH + 1, domain_size = 256;
+	SID_NAME_USE use = SidTypeUnknown;
+	int n;
+
+	if (!GetComputerNameW(computer, &computer_size))
+		return -ENOENT;
+	n = swprintf(qualified, 300, L"%ls\\", computer);
+	if (n < 0 ||
+	    !MultiByteToWideChar(CP_UTF8, 0, name, -1, qualified + n, 300 - n))
+		return -ENAMETOOLONG;
+	if (!LookupAccountNameW(NULL, qualified, sid, &sid_size, domain,
+				&domain_size, &use))
+		return -ENOENT;
+	return use == want ? 0 : -ENOENT;
+}
+
+int win_setupw_account_sid(const char *name, SID_NAME_USE use, char *buf,
+			   size_t size)
 {
 	BYTE sid[SECURITY_MAX_SID_SIZE];
-	DWORD sid_size = sizeof(sid), domain_size = 256;
-	wchar_t domain[256], *wide;
-	SID_NAME_USE use;
 	char *text;
-	int r = win_str_wide(name, &wide);
+	int r = lookup_local(name, use, sid, sizeof(sid));
 
 	if (r < 0)
 		return r;
-	if (!LookupAccountNameW(NULL, wide, sid, &sid_size, domain,
-				&domain_size, &use)) {
-		free(wide);
-		return -ENOENT;
-	}
-	free(wide);
 	if (!ConvertSidToStringSidA(sid, &text))
 		return -ENOMEM;
 	r = snprintf(buf, size, "%s", text) >= (int)size ? -ENOSPC : 0;
@@ -53,14 +75,14 @@ int win_setupw_account_sid(const char *name, char *buf, size_t size)
 /* NetLocalGroupAdd and NetUserAdd can report success for an account
  * the system does not have (Wine 8's netapi32 stubs do): an account is
  * created only when it can be looked up afterwards. */
-static int exists_after(const wchar_t *name, struct win_setup_report *r,
-			const char *what)
+static int exists_after(const wchar_t *name, SID_NAME_USE use,
+			struct win_setup_report *r, const char *what)
 {
 	char utf8[64], sid[WIN_SID_STRING_MAX];
 
 	WideCharToMultiByte(CP_UTF8, 0, name, -1, utf8, sizeof(utf8), NULL,
 			    NULL);
-	if (win_setupw_account_sid(utf8, sid, sizeof(sid)) == 0)
+	if (win_setupw_account_sid(utf8, use, sid, sizeof(sid)) == 0)
 		return 0;
 	return win_setupw_fail(r, WIN_SETUP_E_USER, ERROR_NONE_MAPPED, utf8,
 			       what);
@@ -93,7 +115,7 @@ static int group_add(const wchar_t *name, struct win_setup_report *r)
 	if (st == NERR_Success || st == NERR_GroupExists ||
 	    st == ERROR_ALIAS_EXISTS)
 		return exists_after(
-			name, r,
+			name, SidTypeAlias, r,
 			"NetLocalGroupAdd reported success, but the group does not exist");
 	return win_setupw_fail(r, WIN_SETUP_E_USER, st, WIN_SETUP_GROUP,
 			       "cannot create the local group");
@@ -127,7 +149,7 @@ static int user_add(const wchar_t *name, const char *password,
 	free(pw);
 	if (st == NERR_Success)
 		return exists_after(
-			name, r,
+			name, SidTypeUser, r,
 			"NetUserAdd reported success, but the user does not exist");
 	return win_setupw_fail(r, WIN_SETUP_E_USER, st, NULL,
 			       "cannot create the user or set its password");
@@ -138,10 +160,7 @@ static int member_change(const char *user, const char *group, bool add,
 {
 	wchar_t group_name[256];
 	BYTE sid[SECURITY_MAX_SID_SIZE];
-	wchar_t domain[256], *wide;
-	DWORD sid_size = sizeof(sid), domain_size = 256;
 	LOCALGROUP_MEMBERS_INFO_0 member = { sid };
-	SID_NAME_USE use;
 	NET_API_STATUS st;
 	int e = 0;
 
@@ -152,17 +171,11 @@ static int member_change(const char *user, const char *group, bool add,
 	if (e < 0)
 		return win_setupw_fail(r, WIN_SETUP_E_USER, GetLastError(),
 				       group, "cannot find the group");
-	if (win_str_wide(user, &wide) < 0)
-		return -ENOMEM;
-	if (!LookupAccountNameW(NULL, wide, sid, &sid_size, domain,
-				&domain_size, &use)) {
-		free(wide);
+	if (lookup_local(user, SidTypeUser, sid, sizeof(sid)) < 0)
 		return add ? win_setupw_fail(r, WIN_SETUP_E_USER,
-					     GetLastError(), user,
+					     ERROR_NONE_MAPPED, user,
 					     "cannot find the user")
 			   : 0;
-	}
-	free(wide);
 	if (add)
 		st = NetLocalGroupAddMembers(NULL, group_name, 0,
 					     (BYTE *)&member, 1);
@@ -211,7 +224,7 @@ static int profile_change(const char *user, const wchar_t *name, bool add,
 	wchar_t wsid[WIN_SID_STRING_MAX], path[MAX_PATH];
 	HRESULT hr;
 
-	if (win_setupw_account_sid(user, sid, sizeof(sid)) < 0)
+	if (win_setupw_account_sid(user, SidTypeUser, sid, sizeof(sid)) < 0)
 		return add ? win_setupw_fail(r, WIN_SETUP_E_USER,
 					     ERROR_NONE_MAPPED, user,
 					     "cannot find the user")
@@ -301,5 +314,76 @@ int win_setupw_account_apply(const struct win_setup_change *c,
 		return profile_change(c->target, name, add, r);
 	default:
 		return -EINVAL;
+	}
+}
+
+/* Whether user is a direct member of the local groups named group and
+ * users (the localised name of Users). */
+static void memberships(const wchar_t *user, const wchar_t *users, bool ret[2])
+{
+	LOCALGROUP_USERS_INFO_0 *groups = NULL;
+	DWORD read = 0, total = 0;
+
+	ret[0] = ret[1] = false;
+	if (NetUserGetLocalGroups(NULL, user, 0, 0, (BYTE **)&groups,
+				  MAX_PREFERRED_LENGTH, &read,
+				  &total) != NERR_Success)
+		return;
+	for (DWORD i = 0; i < read; i++) {
+		if (_wcsicmp(groups[i].lgrui0_name, L"" WIN_SETUP_GROUP) == 0)
+			ret[0] = true;
+		if (users[0] && _wcsicmp(groups[i].lgrui0_name, users) == 0)
+			ret[1] = true;
+	}
+	NetApiBufferFree(groups);
+}
+
+/* Whether the logon-screen value hides user (0). */
+static bool hidden(const wchar_t *user)
+{
+	DWORD value = 1, size = sizeof(value);
+
+	return RegGetValueW(HKEY_LOCAL_MACHINE, USERLIST_KEY, user,
+			    RRF_RT_REG_DWORD, NULL, &value,
+			    &size) == ERROR_SUCCESS &&
+	       value == 0;
+}
+
+/* Whether the system records a profile for sid. */
+static bool has_profile(const char *sid)
+{
+	wchar_t key[256], wsid[WIN_SID_STRING_MAX], path[MAX_PATH];
+	DWORD size = sizeof(path);
+
+	if (!MultiByteToWideChar(CP_UTF8, 0, sid, -1, wsid,
+				 WIN_SID_STRING_MAX) ||
+	    swprintf(key, 256, L"%ls%ls", PROFILE_LIST, wsid) < 0)
+		return false;
+	return RegGetValueW(HKEY_LOCAL_MACHINE, key, L"ProfileImagePath",
+			    RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND,
+			    NULL, path, &size) == ERROR_SUCCESS;
+}
+
+void win_setupw_account_present(struct win_setup_present *p)
+{
+	static const char *const names[2] = { WIN_SETUP_USER_OFFLINE,
+					      WIN_SETUP_USER_ONLINE };
+	char sid[WIN_SID_STRING_MAX];
+	wchar_t users[256] = L"", name[64];
+
+	p->group = win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias, sid,
+					  sizeof(sid)) == 0;
+	if (win_setupw_account_name(WIN_SETUP_USERS_SID, users, 256) < 0)
+		users[0] = 0;
+	for (int a = 0; a < 2; a++) {
+		p->user[a] = win_setupw_account_sid(names[a], SidTypeUser, sid,
+						    sizeof(sid)) == 0;
+		if (!p->user[a] ||
+		    !MultiByteToWideChar(CP_UTF8, 0, names[a], -1, name, 64))
+			continue;
+		memberships(name, users, p->member[a]);
+		p->member[a][0] = p->member[a][0] && p->group;
+		p->hidden[a] = hidden(name);
+		p->profile[a] = has_profile(sid);
 	}
 }

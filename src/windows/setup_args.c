@@ -11,15 +11,20 @@
  *     the administrator consented to running setup at the UAC prompt, and
  *     each action only creates or removes paddock's own objects;
  *   - the real user's SID, which must have the shape of an account SID;
- *     the elevated side then asks the system that it names a user and
- *     reads that user's profile from the system itself;
+ *     the elevated side then accepts it only as its own token's user or
+ *     the interactive session's user (setup_trust.c), asks the system
+ *     that it names a user and reads that user's profile from the system
+ *     itself;
  *   - the profile path the caller sees, which must be canonical and
  *     absolute, and is only compared with the system's answer (a mismatch
  *     is refused), never used on its own;
- *   - extra writable roots, canonical and absolute, not volume roots, at
- *     most WIN_SETUP_MAX_ROOTS: they get grants for the sandbox group,
- *     which the unelevated user could write himself on a directory he
- *     owns; the elevated side refuses system trees.
+ *   - no extra writable roots: the record keeps a count of them, and it
+ *     must be 0. Writing a root's grants elevated would carry a path the
+ *     caller chose across the boundary, where string checks cannot tell
+ *     a junction, another user's profile or a directory the caller does
+ *     not own from his own; and paddock.exe never sends any (the run
+ *     writes its roots' grants itself, unelevated, with the user's own
+ *     rights). A count other than 0 is refused.
  *
  * Not sent, and so not attackable: the setup directory, the names of the
  * users, group and rules, the passwords (drawn by the elevated side), and
@@ -71,7 +76,8 @@ static bool args_valid(const struct win_setup_args *a)
 {
 	if (a->action < WIN_SETUP_INSTALL || a->action > WIN_SETUP_READ_GRANTS)
 		return false;
-	if (a->n_roots > WIN_SETUP_MAX_ROOTS)
+	/* No root crosses UAC (see above). */
+	if (a->n_roots != 0)
 		return false;
 	if (!win_setup_sid_is_account(a->user_sid) || !path_ok(a->profile))
 		return false;

@@ -30,6 +30,7 @@
 #include <bcrypt.h>
 #include <dpapi.h>
 #include <sddl.h>
+#include <shlobj.h>
 
 #define SECRET_MAX 4096
 /* The names of the files paddock writes in the setup directory. */
@@ -56,30 +57,153 @@ int win_setupw_fail(struct win_setup_report *r, enum win_setup_code code,
 					  : -EIO;
 }
 
+/* %ProgramData% as the system records it (FOLDERID_ProgramData), never
+ * from the environment, which the caller may have set. */
 int win_setupw_dir(char **ret)
 {
-	char *given = NULL, *base = NULL, *canon;
-	DWORD attributes, native;
-	int r = win_str_getenv("PADDOCK_SETUP_DIR", &given);
+	wchar_t *base = NULL;
+	char *utf8 = NULL, *given;
+	HRESULT hr =
+		SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &base);
+	int r;
 
-	if (r == -ENOENT) {
-		r = win_str_getenv("ProgramData", &base);
-		if (r == 0 && asprintf(&given, "%s\\paddock", base) < 0)
-			r = -ENOMEM;
-		free(base);
-	}
+	if (FAILED(hr))
+		return -ENOENT;
+	r = win_str_utf8(base, &utf8);
+	CoTaskMemFree(base);
 	if (r < 0)
 		return r;
-	/* The directory itself may not exist yet: resolve its parent. */
-	r = win_path_canonical(given, NULL, &canon);
+	r = asprintf(&given, "%s\\paddock", utf8) < 0 ? -ENOMEM : 0;
+	free(utf8);
+	if (r < 0)
+		return r;
+	/* Canonical, but not resolved: a reparse point there is opened as
+	 * itself and refused (win_setupw_dir_open), never followed. */
+	r = win_path_canonical(given, NULL, ret);
 	free(given);
-	if (r < 0)
-		return r;
-	if (win_resolve_final(canon, false, ret, &attributes, &native) == 0) {
-		free(canon);
+	return r;
+}
+
+/* The attributes, reparse tag and owner of the object h names. */
+static DWORD object_verdict(HANDLE h, enum win_setup_object *ret)
+{
+	FILE_ATTRIBUTE_TAG_INFO tag;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PSID owner = NULL;
+	char *owner_text = NULL;
+	DWORD native;
+
+	if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag,
+					  sizeof(tag)))
+		return GetLastError();
+	native = GetSecurityInfo(h, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION,
+				 &owner, NULL, NULL, NULL, &sd);
+	if (native == 0 && owner && !ConvertSidToStringSidA(owner, &owner_text))
+		native = GetLastError();
+	if (native == 0)
+		*ret = win_setup_dir_verdict(tag.FileAttributes, tag.ReparseTag,
+					     owner_text);
+	LocalFree(owner_text);
+	LocalFree(sd);
+	return native;
+}
+
+int win_setupw_dir_open(const char *setup_dir, DWORD access, HANDLE *ret,
+			enum win_setup_object *ret_verdict,
+			struct win_setup_report *r)
+{
+	enum win_setup_object verdict = WIN_SETUP_OBJECT_OK;
+	wchar_t *wide;
+	DWORD native;
+	HANDLE h;
+
+	if (win_str_wide(setup_dir, &wide) < 0)
+		return -ENOMEM;
+	/* FILE_FLAG_OPEN_REPARSE_POINT: a junction or symbolic link at the
+	 * name is opened as itself, so that the check below sees it. */
+	h = CreateFileW(wide, READ_CONTROL | FILE_READ_ATTRIBUTES | access,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING,
+			FILE_FLAG_BACKUP_SEMANTICS |
+				FILE_FLAG_OPEN_REPARSE_POINT,
+			NULL);
+	native = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+	free(wide);
+	if (native == ERROR_FILE_NOT_FOUND || native == ERROR_PATH_NOT_FOUND)
+		return -ENOENT;
+	if (native) {
+		int e = win_setupw_fail(r, WIN_SETUP_E_SETUP_DIR, native,
+					setup_dir,
+					"cannot open the setup directory");
+
+		/* -EPERM says "not paddock's", which is not known here. */
+		return e == -EPERM ? -EIO : e;
+	}
+	native = object_verdict(h, &verdict);
+	if (native == 0 && verdict == WIN_SETUP_OBJECT_OK) {
+		if (ret)
+			*ret = h;
+		else
+			CloseHandle(h);
 		return 0;
 	}
-	*ret = canon;
+	CloseHandle(h);
+	if (native)
+		return win_setupw_fail(
+			r, WIN_SETUP_E_SETUP_DIR, native, setup_dir,
+			"cannot read the setup directory's attributes or owner");
+	if (ret_verdict)
+		*ret_verdict = verdict;
+	win_setupw_fail(r, WIN_SETUP_E_SETUP_DIR, 0, setup_dir,
+			win_setup_dir_text(verdict));
+	return -EPERM;
+}
+
+int win_setupw_dir_check(const char *setup_dir,
+			 enum win_setup_object *ret_verdict)
+{
+	return win_setupw_dir_open(setup_dir, 0, NULL, ret_verdict, NULL);
+}
+
+int win_setupw_read_report(struct win_setup_report *ret)
+{
+	char *dir = NULL, *text = NULL;
+	size_t len = 0;
+	int r = win_setupw_dir(&dir);
+
+	/* A report in a directory that is not paddock's is not setup's. */
+	if (r == 0)
+		r = win_setupw_dir_check(dir, NULL);
+	if (r == 0)
+		r = win_setupw_read(dir, "setup-error", WIN_SETUP_REPORT_MAX,
+				    &text, &len);
+	if (r == 0)
+		r = win_setup_report_parse(text, len, ret);
+	free(text);
+	free(dir);
+	return r;
+}
+
+int win_setupw_helper_line(const wchar_t *exe, const char *hex, wchar_t **ret)
+{
+	wchar_t *whex, *line;
+	size_t size;
+	int n;
+
+	/* hex is ASCII; exe goes from wide to wide, never through the C
+	 * locale's multibyte conversion, which fails on a character it
+	 * does not know (a non-ASCII install path). */
+	if (win_str_wide(hex, &whex) < 0)
+		return -ENOMEM;
+	size = wcslen(exe) + wcslen(whex) + 16;
+	line = malloc(size * sizeof(*line));
+	n = line ? swprintf(line, size, L"\"%ls\" --args %ls", exe, whex) : -1;
+	free(whex);
+	if (n < 0 || (size_t)n >= size) {
+		free(line);
+		return -ENOMEM;
+	}
+	*ret = line;
 	return 0;
 }
 
@@ -122,16 +246,13 @@ int win_setupw_read(const char *setup_dir, const char *name, size_t max,
 	return 0;
 }
 
-int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
-			  const char *group_sid, struct win_setup_report *r)
+/* setup_dir's security descriptor: the owner Administrators, a protected
+ * DACL. */
+static int dir_descriptor(const char *owner_sid, const char *group_sid,
+			  PSECURITY_DESCRIPTOR *ret)
 {
-	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
-	PSECURITY_DESCRIPTOR sd;
-	BOOL present, defaulted;
-	wchar_t *wide;
 	char *sddl;
-	ACL *dacl;
-	DWORD native = 0;
+	BOOL ok;
 
 	/* The deny entry first: an explicit deny is checked before every
 	 * allow, and the sandbox users are also members of Users. Without
@@ -139,49 +260,106 @@ int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
 	 * it), only SYSTEM, Administrators and the owner are allowed. */
 	if (asprintf(
 		    &sddl,
-		    "D:P%s%s%s(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)",
+		    "O:BAD:P%s%s%s(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;%s)",
 		    group_sid ? "(D;OICI;GA;;;" : "",
 		    group_sid ? group_sid : "", group_sid ? ")" : "",
 		    owner_sid) < 0)
 		return -ENOMEM;
-	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(
-		    sddl, SDDL_REVISION_1, &sd, NULL)) {
-		free(sddl);
+	ok = ConvertStringSecurityDescriptorToSecurityDescriptorA(
+		sddl, SDDL_REVISION_1, ret, NULL);
+	free(sddl);
+	return ok ? 0 : -EINVAL;
+}
+
+int win_setupw_dir_create(const char *setup_dir, const char *owner_sid,
+			  const char *group_sid, struct win_setup_report *r)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+	PSECURITY_DESCRIPTOR sd;
+	BOOL present, defaulted;
+	wchar_t *wide;
+	HANDLE h;
+	ACL *dacl = NULL;
+	DWORD native = 0;
+	int e;
+
+	if (dir_descriptor(owner_sid, group_sid, &sd) < 0)
 		return win_setupw_fail(r, WIN_SETUP_E_MARKER, GetLastError(),
 				       setup_dir,
 				       "cannot build the directory's DACL");
-	}
-	free(sddl);
 	if (win_str_wide(setup_dir, &wide) < 0) {
 		LocalFree(sd);
 		return -ENOMEM;
 	}
 	sa.lpSecurityDescriptor = sd;
-	if (!CreateDirectoryW(wide, &sa)) {
-		native = GetLastError();
-		/* Setup again: the directory is paddock's; its DACL is set
-		 * again, so that a changed one does not survive. */
-		if (native == ERROR_ALREADY_EXISTS &&
-		    GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
-			native = SetNamedSecurityInfoW(
-				wide, SE_FILE_OBJECT,
-				DACL_SECURITY_INFORMATION |
-					PROTECTED_DACL_SECURITY_INFORMATION,
-				NULL, NULL, dacl, NULL);
-	}
+	if (!CreateDirectoryW(wide, &sa) &&
+	    (native = GetLastError()) == ERROR_ALREADY_EXISTS)
+		native = 0;
 	free(wide);
+	if (native) {
+		LocalFree(sd);
+		return win_setupw_fail(r, WIN_SETUP_E_MARKER, native, setup_dir,
+				       "cannot create the setup directory");
+	}
+	/* New or found, the directory is checked through a handle and its
+	 * DACL set through that handle: a directory that was already there
+	 * is used only if it is paddock's (setup_trust.c), and gets the
+	 * DACL again, so that a changed one does not survive. */
+	e = win_setupw_dir_open(setup_dir, WRITE_DAC, &h, NULL, r);
+	if (e < 0) {
+		LocalFree(sd);
+		return e;
+	}
+	if (!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+		native = GetLastError();
+	else
+		native = SetSecurityInfo(
+			h, SE_FILE_OBJECT,
+			DACL_SECURITY_INFORMATION |
+				PROTECTED_DACL_SECURITY_INFORMATION,
+			NULL, NULL, dacl, NULL);
+	CloseHandle(h);
 	LocalFree(sd);
 	if (native)
 		return win_setupw_fail(r, WIN_SETUP_E_MARKER, native, setup_dir,
-				       "cannot create the setup directory");
+				       "cannot set the setup directory's DACL");
+	return 0;
+}
+
+/* A directory that is not paddock's: nothing inside is touched (through a
+ * junction, the files would be someone else's), and the directory itself
+ * goes only if it is empty, or a link, which RemoveDirectoryW deletes
+ * without touching its target. */
+static int remove_foreign_dir(const char *setup_dir, enum win_setup_object v,
+			      struct win_setup_report *r)
+{
+	wchar_t *wide;
+	DWORD native;
+
+	if (win_str_wide(setup_dir, &wide) < 0)
+		return -ENOMEM;
+	native = RemoveDirectoryW(wide) ? 0 : GetLastError();
+	free(wide);
+	if (native)
+		return win_setupw_fail(r, WIN_SETUP_E_SETUP_DIR, native,
+				       setup_dir, win_setup_dir_text(v));
 	return 0;
 }
 
 int win_setupw_dir_remove(const char *setup_dir, struct win_setup_report *r)
 {
+	enum win_setup_object v = WIN_SETUP_OBJECT_OK;
 	wchar_t *wide, path[MAX_PATH + 64];
 	DWORD native;
+	int e = win_setupw_dir_check(setup_dir, &v);
 
+	if (e == -ENOENT)
+		return 0;
+	if (e == -EPERM)
+		return remove_foreign_dir(setup_dir, v, r);
+	if (e < 0)
+		return win_setupw_fail(r, WIN_SETUP_E_UNINSTALL, 0, setup_dir,
+				       "cannot open the setup directory");
 	if (win_str_wide(setup_dir, &wide) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < sizeof(dir_files) / sizeof(*dir_files); i++) {

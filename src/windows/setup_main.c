@@ -22,6 +22,8 @@
 
 #include <sddl.h>
 #include <shellapi.h>
+#include <shlobj.h>
+#include <wtsapi32.h>
 
 #define PROFILE_LIST \
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\"
@@ -82,9 +84,64 @@ static char *system_profile(const char *sid)
 	return final;
 }
 
-/* The SID names a user, and the profile sent is the system's for it. */
+/* The SID of the user of this process's token, or "". */
+static void token_user(char *buf, size_t size)
+{
+	BYTE info[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+	DWORD len;
+	HANDLE token;
+	char *text;
+	BOOL ok;
+
+	buf[0] = '\0';
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return;
+	ok = GetTokenInformation(token, TokenUser, info, sizeof(info), &len);
+	CloseHandle(token);
+	if (ok &&
+	    ConvertSidToStringSidA(((TOKEN_USER *)info)->User.Sid, &text)) {
+		snprintf(buf, size, "%s", text);
+		LocalFree(text);
+	}
+}
+
+/* The SID of the user logged on to the session this process runs in
+ * (DOMAIN\user, looked up qualified), or "" when there is none, as in a
+ * service's session. */
+static void session_user(char *buf, size_t size)
+{
+	wchar_t *user = NULL, *domain = NULL, name[512], ref[256];
+	BYTE sid[SECURITY_MAX_SID_SIZE];
+	DWORD n, sid_size = sizeof(sid), ref_size = 256;
+	SID_NAME_USE use = SidTypeUnknown;
+	char *text;
+
+	buf[0] = '\0';
+	if (WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE,
+					WTS_CURRENT_SESSION, WTSUserName, &user,
+					&n) &&
+	    WTSQuerySessionInformationW(WTS_CURRENT_SERVER_HANDLE,
+					WTS_CURRENT_SESSION, WTSDomainName,
+					&domain, &n) &&
+	    user[0] && domain[0] &&
+	    swprintf(name, 512, L"%ls\\%ls", domain, user) > 0 &&
+	    LookupAccountNameW(NULL, name, sid, &sid_size, ref, &ref_size,
+			       &use) &&
+	    use == SidTypeUser && ConvertSidToStringSidA(sid, &text)) {
+		snprintf(buf, size, "%s", text);
+		LocalFree(text);
+	}
+	if (user)
+		WTSFreeMemory(user);
+	if (domain)
+		WTSFreeMemory(domain);
+}
+
+/* The SID is the caller's (setup_trust.c says which callers), names a
+ * user, and the profile sent is the system's for it. */
 static int check_user(struct setup_run *run)
 {
+	char token[WIN_SID_STRING_MAX], session[WIN_SID_STRING_MAX];
 	wchar_t name[256], domain[256];
 	DWORD n = 256, d = 256;
 	SID_NAME_USE use = SidTypeUnknown;
@@ -92,6 +149,12 @@ static int check_user(struct setup_run *run)
 	PSID sid;
 	bool same;
 
+	token_user(token, sizeof(token));
+	session_user(session, sizeof(session));
+	if (!win_setup_caller_allowed(run->args.user_sid, token, session))
+		return refuse(
+			run, run->args.user_sid,
+			"the SID sent is neither the elevated user's nor that of the user logged on to this session");
 	if (!ConvertStringSidToSidA(run->args.user_sid, &sid))
 		return refuse(run, run->args.user_sid, "not a SID");
 	LookupAccountSidW(NULL, sid, name, &n, domain, &d, &use);
@@ -165,24 +228,63 @@ static int list_children(const char *profile, char ***ret, size_t *ret_n)
 	return 0;
 }
 
-/* The system trees that exist here, canonical. */
+/* The path of a known folder, UTF-8; NULL when it has none here. */
+static char *known_folder(const KNOWNFOLDERID *id)
+{
+	wchar_t *wide = NULL;
+	char *utf8 = NULL;
+
+	if (FAILED(SHGetKnownFolderPath(id, 0, NULL, &wide)))
+		return NULL;
+	if (win_str_utf8(wide, &utf8) < 0)
+		utf8 = NULL;
+	CoTaskMemFree(wide);
+	return utf8;
+}
+
+/* Whether path is one of trees[0..n) (32-bit Windows has one Program
+ * Files). */
+static bool listed(char *const *trees, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (win_path_is_under(path, trees[i]) &&
+		    win_path_is_under(trees[i], path))
+			return true;
+	return false;
+}
+
+/* The system trees that exist here, canonical: the Windows directory and
+ * the Program Files, Program Files (x86) and ProgramData known folders,
+ * as the system records them, never from the environment (which the
+ * unelevated caller's session may have set). */
 static size_t system_trees(char **out)
 {
-	static const char *const vars[] = { "SystemRoot", "ProgramFiles",
-					    "ProgramFiles(x86)",
-					    "ProgramData" };
+	static const KNOWNFOLDERID *const folders[] = {
+		&FOLDERID_ProgramFiles,
+		&FOLDERID_ProgramFilesX86,
+		&FOLDERID_ProgramData,
+	};
+	wchar_t windows[MAX_PATH];
+	char *found[4] = { NULL };
+	UINT len = GetSystemWindowsDirectoryW(windows, MAX_PATH);
 	size_t n = 0;
 
+	if (len > 0 && len < MAX_PATH && win_str_utf8(windows, &found[0]) < 0)
+		found[0] = NULL;
+	for (size_t i = 0; i < 3; i++)
+		found[i + 1] = known_folder(folders[i]);
 	for (size_t i = 0; i < 4; i++) {
 		DWORD attributes, native;
-		char *value;
+		char *tree = NULL;
 
-		if (win_str_getenv(vars[i], &value) < 0)
-			continue;
-		if (win_resolve_final(value, false, &out[n], &attributes,
-				      &native) == 0)
-			n++;
-		free(value);
+		if (found[i] && win_resolve_final(found[i], false, &tree,
+						  &attributes, &native) == 0) {
+			if (listed(out, n, tree))
+				free(tree);
+			else
+				out[n++] = tree;
+		}
+		free(found[i]);
 	}
 	return n;
 }
@@ -190,24 +292,8 @@ static size_t system_trees(char **out)
 struct gathered {
 	struct win_setup_input in;
 	char **children, *trees[4];
-	const char *roots[WIN_SETUP_MAX_ROOTS];
 	size_t n_children;
 };
-
-/* A writable root may not be, or hold, or lie in a system tree, the
- * profile or the setup directory. */
-static bool root_allowed(const char *root, const struct gathered *g)
-{
-	if (win_path_is_under(g->in.profile, root) ||
-	    win_path_is_under(root, g->in.setup_dir) ||
-	    win_path_is_under(g->in.setup_dir, root))
-		return false;
-	for (size_t i = 0; i < g->in.n_system_trees; i++)
-		if (win_path_is_under(root, g->trees[i]) ||
-		    win_path_is_under(g->trees[i], root))
-			return false;
-	return true;
-}
 
 static int gather(struct setup_run *run, struct gathered *g)
 {
@@ -221,15 +307,10 @@ static int gather(struct setup_run *run, struct gathered *g)
 	g->in.n_profile_children = g->n_children;
 	g->in.n_system_trees = system_trees(g->trees);
 	g->in.system_trees = (const char *const *)g->trees;
-	for (size_t i = 0; i < run->args.n_roots; i++) {
-		if (!root_allowed(run->args.roots[i], g))
-			return refuse(
-				run, run->args.roots[i],
-				"a writable root may not be a system tree, the profile or the setup directory, nor hold one");
-		g->roots[i] = run->args.roots[i];
-	}
-	g->in.roots = g->roots;
-	g->in.n_roots = run->args.n_roots;
+	/* No writable root crosses UAC (setup_args.c refuses any), so the
+	 * plan has no write grant. */
+	g->in.roots = NULL;
+	g->in.n_roots = 0;
 	return 0;
 }
 
@@ -242,43 +323,70 @@ static void gathered_free(struct gathered *g)
 		free(g->trees[i]);
 }
 
-/* What exists already: the group, the users, the verified rules and WFP
- * filters. The rest is idempotent and done again. */
-static void present(struct setup_run *run, struct win_setup_present *p)
+/* What exists already, as setup would find it: the group, the users and
+ * what makes them usable, the verified rules and WFP filters, and which
+ * system trees Users can read already. All of it is read-only and works
+ * unelevated, so the dry run sees what the real run would skip. The rest
+ * (the directory's DACL, the secrets, the marker) is done again. */
+static void present(const struct win_setup_input *in,
+		    struct win_setup_present *p)
 {
-	char sid[WIN_SID_STRING_MAX], other[WIN_SID_STRING_MAX];
+	char sid[WIN_SID_STRING_MAX];
 	bool ok = false;
 
 	memset(p, 0, sizeof(*p));
-	p->group = win_setupw_account_sid(WIN_SETUP_GROUP, other,
-					  sizeof(other)) == 0;
-	p->user[1] = win_setupw_account_sid(WIN_SETUP_USER_ONLINE, other,
-					    sizeof(other)) == 0;
-	p->user[0] = win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, sid,
-					    sizeof(sid)) == 0;
-	if (p->user[0] &&
-	    win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
+	win_setupw_account_present(p);
+	for (size_t i = 0; i < in->n_system_trees; i++)
+		p->tree_readable[i] =
+			win_setupw_tree_readable(in->system_trees[i]);
+	if (!p->user[0] ||
+	    win_setupw_account_sid(WIN_SETUP_USER_OFFLINE, SidTypeUser, sid,
+				   sizeof(sid)) < 0)
+		return;
+	if (win_setupw_fw_check(WIN_SETUP_RULE_OUT, true, sid, &ok, NULL) == 0)
 		p->rule_out = ok;
-	if (p->user[0] &&
-	    win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
+	if (win_setupw_fw_check(WIN_SETUP_RULE_IN, false, sid, &ok, NULL) == 0)
 		p->rule_in = ok;
 	/* A filter that cannot be read is planned again, not assumed. */
-	if (p->user[0] &&
-	    win_setupw_wfp_check(sid, &p->sublayer, p->filter, NULL) < 0) {
+	if (win_setupw_wfp_check(sid, &p->sublayer, p->filter, NULL) < 0) {
 		p->sublayer = false;
 		memset(p->filter, 0, sizeof(p->filter));
 	}
 }
 
-static void print_plan(const struct win_setup_plan *p, const char *what)
+/* The dry run: the changes the real run would make, and for an uninstall
+ * not those it would skip as things stand (win_setup_undo_skips()). */
+static void print_plan(const struct win_setup_plan *p, const char *what,
+		       const struct win_setup_undo *undo)
 {
 	char line[3 * WIN_SETUP_PATH_MAX];
+	size_t n = 0;
 
-	printf("paddock %s --dry-run: %zu changes, none made:\n", what, p->len);
 	for (size_t i = 0; i < p->len; i++)
-		if (win_setup_describe(&p->changes[i], line, sizeof(line)) == 0)
+		n += !undo || !win_setup_undo_skips(&p->changes[i], undo);
+	printf("paddock %s --dry-run: %zu changes, none made:\n", what, n);
+	for (size_t i = 0; i < p->len; i++)
+		if ((!undo || !win_setup_undo_skips(&p->changes[i], undo)) &&
+		    win_setup_describe(&p->changes[i], line, sizeof(line)) == 0)
 			printf("  %s\n", line);
 	fflush(stdout);
+}
+
+/* An uninstall's dry run, without what uninstall would skip as things
+ * stand: the grants when the group is gone, the files of a foreign
+ * setup directory. */
+static void print_uninstall(const struct setup_run *run,
+			    const struct win_setup_plan *p)
+{
+	char sid[WIN_SID_STRING_MAX];
+	struct win_setup_undo undo = {
+		.no_group =
+			win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+					       sid, sizeof(sid)) < 0,
+		.dir_foreign = run->dir_foreign,
+	};
+
+	print_plan(p, "uninstall", &undo);
 }
 
 /* The background helper: this program again, detached, inheriting no
@@ -289,22 +397,20 @@ static int start_background(struct setup_run *run)
 	STARTUPINFOW si = { .cb = sizeof(si) };
 	PROCESS_INFORMATION pi;
 	wchar_t self[MAX_PATH], *line;
-	char hex[2 * WIN_SETUP_ARGS_MAX + 1], *text;
+	char hex[2 * WIN_SETUP_ARGS_MAX + 1];
+	DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
 	BOOL ok;
 
 	a.action = WIN_SETUP_READ_GRANTS;
-	if (!GetModuleFileNameW(NULL, self, MAX_PATH) ||
+	if (n == 0 || n >= MAX_PATH ||
 	    win_setup_args_encode(&a, hex, sizeof(hex)) < 0)
 		return win_setupw_fail(
-			&run->report, WIN_SETUP_E_ACL, GetLastError(), NULL,
-			"cannot start the background read grants");
-	if (asprintf(&text, "\"%ls\" --args %s", self, hex) < 0)
+			&run->report, WIN_SETUP_E_ACL,
+			n >= MAX_PATH ? ERROR_INSUFFICIENT_BUFFER
+				      : GetLastError(),
+			NULL, "cannot start the background read grants");
+	if (win_setupw_helper_line(self, hex, &line) < 0)
 		return -ENOMEM;
-	if (win_str_wide(text, &line) < 0) {
-		free(text);
-		return -ENOMEM;
-	}
-	free(text);
 	ok = CreateProcessW(self, line, NULL, NULL, FALSE,
 			    DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP, NULL,
 			    NULL, &si, &pi);
@@ -320,50 +426,107 @@ static int start_background(struct setup_run *run)
 }
 
 /* The report in the setup directory: written on failure, removed on
- * success, so that `paddock check` shows only the latest outcome. */
+ * success, so that `paddock check` shows only the latest outcome; never
+ * written to, or removed from, a directory that is not paddock's. */
 static void write_report(struct setup_run *run, bool failed)
 {
 	struct paddock_error err = { 0 };
 	char path[WIN_SETUP_PATH_MAX + 16], text[WIN_SETUP_REPORT_MAX];
 	int n;
 
-	if (!run->setup_dir)
+	if (!run->setup_dir || run->dir_foreign)
+		return;
+	/* A setup that failed before making its directory makes it now,
+	 * without the group's deny entry (setup_files.c), so that the
+	 * report has a place. The background helper and uninstall never
+	 * make it: the directory may be gone because uninstall ran. */
+	if (failed && run->args.action == WIN_SETUP_INSTALL &&
+	    win_setupw_dir_check(run->setup_dir, NULL) == -ENOENT)
+		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
+				      NULL);
+	if (win_setupw_dir_check(run->setup_dir, NULL) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s\\setup-error", run->setup_dir);
 	if (!failed) {
 		setup_run_delete(run, path);
 		return;
 	}
-	/* A setup that failed before making its directory makes it now,
-	 * without the group's deny entry (setup_files.c), so that the
-	 * report has a place. */
-	if (GetFileAttributesA(run->setup_dir) == INVALID_FILE_ATTRIBUTES &&
-	    run->args.action != WIN_SETUP_UNINSTALL)
-		win_setupw_dir_create(run->setup_dir, run->args.user_sid, NULL,
-				      NULL);
 	n = win_setup_report_format(&run->report, text, sizeof(text));
 	if (n > 0)
 		win_home_write_atomic(path, text, (size_t)n, &err);
 }
 
-static int held_mutex(HANDLE *ret, struct setup_run *run)
+/* The setup directory, before anything is changed: one that is there but
+ * not paddock's stops a setup (and its dry run) with E_SETUP_DIR, since
+ * its owner could read the secrets setup would write; uninstall goes on
+ * without touching it, to remove paddock's users, group and rules. */
+static int check_dir(struct setup_run *run)
+{
+	int r = win_setupw_dir_open(run->setup_dir, 0, NULL, NULL,
+				    &run->report);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 && run->args.action == WIN_SETUP_UNINSTALL)
+		run->dir_foreign = true;
+	/* Unelevated, another user's setup directory cannot be opened;
+	 * the elevated run will check it. */
+	else if (r == -EACCES && run->args.dry_run)
+		r = 0;
+	if (run->dir_foreign || r == 0) {
+		memset(&run->report, 0, sizeof(run->report));
+		return 0;
+	}
+	return r;
+}
+
+static int held_mutex(HANDLE *ret, struct setup_run *run,
+		      enum win_setup_code code)
 {
 	HANDLE m = CreateMutexW(NULL, FALSE, READ_GRANTS_MUTEX);
 	DWORD w;
 
 	if (!m)
-		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
-				       GetLastError(), "read-grants mutex",
+		return win_setupw_fail(&run->report, code, GetLastError(),
+				       "read-grants mutex",
 				       "cannot create the mutex");
 	w = WaitForSingleObject(m, INFINITE);
 	if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
 		CloseHandle(m);
-		return win_setupw_fail(&run->report, WIN_SETUP_E_ACL,
-				       GetLastError(), "read-grants mutex",
+		return win_setupw_fail(&run->report, code, GetLastError(),
+				       "read-grants mutex",
 				       "cannot wait for the mutex");
 	}
 	*ret = m;
 	return 0;
+}
+
+/* The marker goes first: paddock.exe stops trusting the setup at once,
+ * and a background helper still granting stops at its next grant and
+ * takes back what it wrote (setup_run.c). Then, holding the helper's
+ * mutex, so that none adds a grant while the grants are removed, every
+ * removal of the plan (which deletes the marker again, reporting a
+ * failure there). */
+static int uninstall(struct setup_run *run, const struct win_setup_plan *p)
+{
+	char marker[WIN_SETUP_PATH_MAX + 16];
+	struct win_setup_report keep = run->report;
+	HANDLE m;
+	int r;
+
+	if (!run->dir_foreign) {
+		snprintf(marker, sizeof(marker), "%s\\setup-marker",
+			 run->setup_dir);
+		setup_run_delete(run, marker);
+		run->report = keep;
+	}
+	r = held_mutex(&m, run, WIN_SETUP_E_UNINSTALL);
+	if (r < 0)
+		return r;
+	r = setup_run_uninstall(run, p);
+	ReleaseMutex(m);
+	CloseHandle(m);
+	return r;
 }
 
 static int act(struct setup_run *run, const struct win_setup_input *in)
@@ -373,26 +536,27 @@ static int act(struct setup_run *run, const struct win_setup_input *in)
 	HANDLE m = NULL;
 	int r;
 
-	/* A dry run shows the whole plan; a setup skips what is there. */
-	if (!run->args.dry_run && run->args.action == WIN_SETUP_INSTALL)
-		present(run, &pr);
-	if (run->args.action == WIN_SETUP_UNINSTALL)
+	/* A setup, its dry run and the background helper skip what is
+	 * there; an uninstall removes everything setup could have made. */
+	if (run->args.action == WIN_SETUP_UNINSTALL) {
 		r = win_setup_plan_uninstall(in, &plan);
-	else
+	} else {
+		present(in, &pr);
 		r = win_setup_plan_install(in, &pr, &plan);
+	}
 	if (r < 0)
 		return refuse(run, NULL, "cannot plan the setup");
-	if (run->args.dry_run) {
-		print_plan(&plan, run->args.action == WIN_SETUP_UNINSTALL
-					  ? "uninstall"
-					  : "setup");
+	if (run->args.dry_run && run->args.action == WIN_SETUP_UNINSTALL) {
+		print_uninstall(run, &plan);
+	} else if (run->args.dry_run) {
+		print_plan(&plan, "setup", NULL);
 	} else if (run->args.action == WIN_SETUP_INSTALL) {
 		r = setup_run_install(run, &plan);
 		if (r == 0)
 			r = start_background(run);
 	} else if (run->args.action == WIN_SETUP_UNINSTALL) {
-		r = setup_run_uninstall(run, &plan);
-	} else if ((r = held_mutex(&m, run)) == 0) {
+		r = uninstall(run, &plan);
+	} else if ((r = held_mutex(&m, run, WIN_SETUP_E_ACL)) == 0) {
 		r = setup_run_read_grants(run, &plan);
 		ReleaseMutex(m);
 		CloseHandle(m);
@@ -417,6 +581,15 @@ static int run_setup(struct setup_run *run)
 		r = win_setupw_fail(&run->report, WIN_SETUP_E_NOT_ADMIN,
 				    ERROR_ACCESS_DENIED, NULL,
 				    "paddock-setup.exe must run elevated");
+	if (r == 0)
+		r = check_dir(run);
+	/* The background helper works for the setup that wrote the marker:
+	 * for its owner and profile only, and not at all once it is gone. */
+	if (r == 0 && run->args.action == WIN_SETUP_READ_GRANTS &&
+	    (r = setup_run_own_marker(run)) == -ENOENT) {
+		run->stopped = true;
+		return 0;
+	}
 	if (r == 0)
 		r = gather(run, &g);
 	if (r == 0)
@@ -444,7 +617,8 @@ int main(void)
 			run.report.native);
 	/* A dry run and refused arguments change nothing, the report
 	 * included. */
-	if (!run.args.dry_run && run.report.code != WIN_SETUP_E_ARGS)
+	if (!run.args.dry_run && !run.stopped &&
+	    run.report.code != WIN_SETUP_E_ARGS)
 		write_report(&run, r < 0);
 	free(run.setup_dir);
 	return r < 0 ? (int)run.report.code : 0;

@@ -7,14 +7,15 @@
  * directory only SYSTEM and Administrators may change, and read by the
  * unelevated paddock.exe. Its parser still trusts nothing: the file is
  * bounded (WIN_SETUP_MARKER_MAX), every line is "key value" with a known
- * key given exactly once, the SIDs must parse as account SIDs and the
- * names must be paddock's own. And a parsed marker only says what setup
+ * key given exactly once, the SIDs must parse as account SIDs, the profile
+ * must be a canonical absolute path and the names must be paddock's own. And a parsed marker only says what setup
  * claims to have made: win_setup_marker_trust() believes it only when the
  * system shows every one of those things (a marker left behind after a
  * firewall rule was deleted, or after a failed setup, is stale).
  *
- *   paddock-setup-marker 2
+ *   paddock-setup-marker 3
  *   owner S-1-5-21-...          the real user setup was made for
+ *   profile C:\Users\me         his profile, canonical (the read grants')
  *   group S-1-5-21-...          paddock-sandbox's SID
  *   offline paddock-offline S-1-5-21-...
  *   online paddock-online S-1-5-21-...
@@ -41,6 +42,20 @@ static bool blocks_claimed(const bool *filter)
 	       filter[WIN_SETUP_FILTER_BLOCK_V6];
 }
 
+/* A canonical absolute path that is not a volume root, within bounds. */
+static bool profile_ok(const char *path)
+{
+	char *canon;
+	bool ok;
+
+	if (strnlen(path, WIN_SETUP_PATH_MAX) >= WIN_SETUP_PATH_MAX ||
+	    win_path_canonical(path, NULL, &canon) < 0)
+		return false;
+	ok = strcmp(canon, path) == 0 && !win_path_is_volume_root(canon);
+	free(canon);
+	return ok;
+}
+
 /* "block-v4,block-v6[,permit-proxy]" */
 static void format_filters(const bool *filter, char *buf, size_t size)
 {
@@ -61,6 +76,7 @@ int win_setup_marker_format(const struct win_setup_marker *m, char *buf,
 	int n;
 
 	if (!win_setup_sid_is_account(m->owner_sid) ||
+	    !profile_ok(m->profile) ||
 	    !win_setup_sid_is_account(m->group_sid) ||
 	    !win_setup_sid_is_account(m->user_sid[0]) ||
 	    !win_setup_sid_is_account(m->user_sid[1]) || !m->rule_out ||
@@ -69,9 +85,9 @@ int win_setup_marker_format(const struct win_setup_marker *m, char *buf,
 	format_filters(m->filter, filters, sizeof(filters));
 	n = snprintf(
 		buf, size,
-		"%s %u\nowner %s\ngroup %s\noffline %s %s\nonline %s %s\nrules %s\nfilters %s\nread-grants %s\n",
-		header, m->version, m->owner_sid, m->group_sid, m->user[0],
-		m->user_sid[0], m->user[1], m->user_sid[1],
+		"%s %u\nowner %s\nprofile %s\ngroup %s\noffline %s %s\nonline %s %s\nrules %s\nfilters %s\nread-grants %s\n",
+		header, m->version, m->owner_sid, m->profile, m->group_sid,
+		m->user[0], m->user_sid[0], m->user[1], m->user_sid[1],
 		m->rule_in ? "out,in" : "out", filters,
 		m->read_grants_done ? "done" : "pending");
 	if (n < 0)
@@ -87,7 +103,8 @@ enum {
 	SEEN_RULES = 16,
 	SEEN_GRANTS = 32,
 	SEEN_FILTERS = 64,
-	SEEN_ALL = 127
+	SEEN_PROFILE = 128,
+	SEEN_ALL = 255
 };
 
 static int copy_sid(const char *value, char *out)
@@ -147,6 +164,12 @@ static int parse_line(char *line, struct win_setup_marker *m, unsigned *seen)
 	if (strcmp(line, "owner") == 0) {
 		bit = SEEN_OWNER;
 		r = copy_sid(value, m->owner_sid);
+	} else if (strcmp(line, "profile") == 0) {
+		bit = SEEN_PROFILE;
+		if (profile_ok(value)) {
+			strcpy(m->profile, value); /* bounded: checked */
+			r = 0;
+		}
 	} else if (strcmp(line, "group") == 0) {
 		bit = SEEN_GROUP;
 		r = copy_sid(value, m->group_sid);
@@ -294,6 +317,7 @@ static const char *const code_names[WIN_SETUP_CODE_COUNT] = {
 	[WIN_SETUP_E_MARKER] = "E_MARKER",
 	[WIN_SETUP_E_UNINSTALL] = "E_UNINSTALL",
 	[WIN_SETUP_E_WFP] = "E_WFP",
+	[WIN_SETUP_E_SETUP_DIR] = "E_SETUP_DIR",
 };
 
 const char *win_setup_code_name(enum win_setup_code code)

@@ -85,6 +85,8 @@ static bool input_valid(const struct win_setup_input *in)
 	for (size_t i = 0; i < in->n_profile_children; i++)
 		if (!win_path_name_is_valid(in->profile_children[i]))
 			return false;
+	if (in->n_system_trees > WIN_SETUP_MAX_TREES)
+		return false;
 	for (size_t i = 0; i < in->n_system_trees; i++)
 		if (!canonical(in->system_trees[i]))
 			return false;
@@ -166,7 +168,8 @@ static int plan_files(struct win_setup_plan *p,
 }
 
 static int plan_read_grants(struct win_setup_plan *p,
-			    const struct win_setup_input *in)
+			    const struct win_setup_input *in,
+			    const struct win_setup_present *pr)
 {
 	char path[WIN_SETUP_PATH_MAX + 1];
 	int r = push(p, WIN_SETUP_READ_GRANT_KIND, in->profile, WIN_SETUP_GROUP,
@@ -184,9 +187,13 @@ static int plan_read_grants(struct win_setup_plan *p,
 		r = push(p, WIN_SETUP_READ_GRANT_KIND, path, WIN_SETUP_GROUP,
 			 WIN_SETUP_NO_ACCOUNT, true);
 	}
+	/* Users, of which the sandbox users are members, normally reads
+	 * them all; only a tree it cannot read needs an entry. */
 	for (size_t i = 0; r == 0 && i < in->n_system_trees; i++)
-		r = push(p, WIN_SETUP_READ_GRANT_KIND, in->system_trees[i],
-			 WIN_SETUP_GROUP, WIN_SETUP_NO_ACCOUNT, true);
+		if (!pr->tree_readable[i])
+			r = push(p, WIN_SETUP_READ_GRANT_KIND,
+				 in->system_trees[i], WIN_SETUP_GROUP,
+				 WIN_SETUP_NO_ACCOUNT, true);
 	return r;
 }
 
@@ -222,7 +229,7 @@ int win_setup_plan_install(const struct win_setup_input *in,
 	if (r == 0)
 		r = plan_files(&p, in);
 	if (r == 0)
-		r = plan_read_grants(&p, in);
+		r = plan_read_grants(&p, in, pr);
 	if (r < 0) {
 		win_setup_plan_free(&p);
 		return r;
@@ -254,6 +261,23 @@ int win_setup_plan_uninstall(const struct win_setup_input *in,
 	}
 	*ret = p;
 	return 0;
+}
+
+bool win_setup_undo_skips(const struct win_setup_change *c,
+			  const struct win_setup_undo *u)
+{
+	switch (c->kind) {
+	case WIN_SETUP_READ_GRANT_KIND:
+	case WIN_SETUP_WRITE_GRANT_KIND:
+		return u->no_group;
+	case WIN_SETUP_GROUP_KIND:
+		return u->grant_failed;
+	case WIN_SETUP_SECRET_KIND:
+	case WIN_SETUP_MARKER_KIND:
+		return u->dir_foreign;
+	default:
+		return false;
+	}
 }
 
 void win_setup_plan_free(struct win_setup_plan *plan)
@@ -319,7 +343,7 @@ static int describe_add(const struct win_setup_change *c, char *buf,
 	case WIN_SETUP_DIR_KIND:
 		return snprintf(
 			buf, size,
-			"create directory %s (readable by you, SYSTEM and Administrators; denied to %s)",
+			"create directory %s, owned by Administrators, or take the one there if Administrators or SYSTEM own it and it is no junction; set its DACL: readable by you, SYSTEM and Administrators, denied to %s",
 			c->target, c->subject);
 	case WIN_SETUP_RULE_KIND:
 		return snprintf(

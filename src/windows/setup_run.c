@@ -26,14 +26,15 @@ static const char *const user_names[2] = { WIN_SETUP_USER_OFFLINE,
 
 static int lookup_sids(struct setup_run *run)
 {
-	if (win_setupw_account_sid(WIN_SETUP_GROUP, run->group_sid,
-				   sizeof(run->group_sid)) < 0)
+	if (win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+				   run->group_sid, sizeof(run->group_sid)) < 0)
 		return win_setupw_fail(
 			&run->report, WIN_SETUP_E_USER, ERROR_NONE_MAPPED,
 			WIN_SETUP_GROUP,
 			"cannot find the group after creating it");
 	for (int a = 0; a < 2; a++)
-		if (win_setupw_account_sid(user_names[a], run->user_sid[a],
+		if (win_setupw_account_sid(user_names[a], SidTypeUser,
+					   run->user_sid[a],
 					   sizeof(run->user_sid[a])) < 0)
 			return win_setupw_fail(
 				&run->report, WIN_SETUP_E_USER,
@@ -54,6 +55,7 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 	int n;
 
 	strcpy(m.owner_sid, run->args.user_sid);
+	strcpy(m.profile, run->args.profile);
 	strcpy(m.group_sid, run->group_sid);
 	for (int a = 0; a < 2; a++) {
 		strcpy(m.user[a], user_names[a]);
@@ -67,6 +69,33 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER,
 				       err.native, path,
 				       "cannot write the marker");
+	return 0;
+}
+
+int setup_run_own_marker(struct setup_run *run)
+{
+	struct win_setup_marker m;
+	char *text;
+	size_t len;
+	int r = win_setupw_read(run->setup_dir, "setup-marker",
+				WIN_SETUP_MARKER_MAX, &text, &len);
+
+	if (r == -ENOENT)
+		return r;
+	if (r < 0)
+		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER, 0,
+				       run->setup_dir,
+				       "cannot read the setup marker");
+	r = win_setup_marker_parse(text, len, &m, NULL);
+	free(text);
+	if (r < 0)
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_MARKER, 0, run->setup_dir,
+			"the setup marker is malformed or of another version");
+	if (!win_setup_helper_matches(&m, &run->args))
+		return win_setupw_fail(
+			&run->report, WIN_SETUP_E_ARGS, 0, run->args.profile,
+			"the read grants were sent another owner or profile than the setup marker names");
 	return 0;
 }
 
@@ -205,26 +234,50 @@ int setup_run_install(struct setup_run *run, const struct win_setup_plan *p)
 	return r;
 }
 
-/* Every removal is tried; the first failure is the one reported. */
+/* A failed removal of the group's entries, as reported: the group is
+ * kept (win_setup_undo_skips), and the report says so. */
+static void grant_kept(struct win_setup_report *r)
+{
+	char message[sizeof(r->message)];
+
+	snprintf(message, sizeof(message),
+		 "%s; the group " WIN_SETUP_GROUP
+		 " is kept, so that paddock uninstall can retry",
+		 r->message);
+	memcpy(r->message, message, sizeof(message));
+	r->code = WIN_SETUP_E_UNINSTALL;
+}
+
+/* Every removal is tried but what win_setup_undo_skips() leaves; the first
+ * failure is the one reported. The caller holds the read-grants mutex, so
+ * that no background helper adds a grant meanwhile. */
 int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p)
 {
+	struct win_setup_undo undo = { .dir_foreign = run->dir_foreign };
 	struct win_setup_report first = { 0 };
 	int result = 0;
 
 	/* Grants name the group by SID; if it is gone already, there is
 	 * nothing left to match them with. */
-	if (win_setupw_account_sid(WIN_SETUP_GROUP, run->group_sid,
-				   sizeof(run->group_sid)) < 0)
+	if (win_setupw_account_sid(WIN_SETUP_GROUP, SidTypeAlias,
+				   run->group_sid,
+				   sizeof(run->group_sid)) < 0) {
 		run->group_sid[0] = '\0';
+		undo.no_group = true;
+	}
 	for (size_t i = 0; i < p->len; i++) {
 		const struct win_setup_change *c = &p->changes[i];
+		bool grant = c->kind == WIN_SETUP_READ_GRANT_KIND ||
+			     c->kind == WIN_SETUP_WRITE_GRANT_KIND;
 		int r;
 
-		if ((c->kind == WIN_SETUP_READ_GRANT_KIND ||
-		     c->kind == WIN_SETUP_WRITE_GRANT_KIND) &&
-		    !run->group_sid[0])
+		if (win_setup_undo_skips(c, &undo))
 			continue;
 		r = setup_run_change(run, c);
+		if (r < 0 && grant) {
+			undo.grant_failed = true;
+			grant_kept(&run->report);
+		}
 		if (r < 0 && result == 0) {
 			result = r;
 			first = run->report;
@@ -254,6 +307,19 @@ static void roll_back(struct setup_run *run, const struct win_setup_plan *p,
 	run->report = keep;
 }
 
+/* Whether the setup this helper works for is still the one in force: its
+ * marker is there and names the same owner and profile. Uninstall deletes
+ * the marker before it waits for the helper's mutex, and a new setup
+ * deletes it first thing, so a helper that finds it gone stops. */
+static int still_wanted(struct setup_run *run)
+{
+	int r = setup_run_own_marker(run);
+
+	if (r == -ENOENT)
+		run->stopped = true;
+	return r;
+}
+
 int setup_run_read_grants(struct setup_run *run, const struct win_setup_plan *p)
 {
 	char marker[WIN_SETUP_PATH_MAX + 16];
@@ -267,13 +333,21 @@ int setup_run_read_grants(struct setup_run *run, const struct win_setup_plan *p)
 
 		if (!c->background)
 			continue;
-		r = win_setupw_grant_apply(c, run->group_sid, &skipped,
-					   &run->report);
+		r = still_wanted(run);
+		if (r == 0)
+			r = win_setupw_grant_apply(c, run->group_sid, &skipped,
+						   &run->report);
 		written[i] = r == 0 && !skipped;
 	}
+	if (r == 0)
+		r = still_wanted(run);
+	/* A failure, or a setup no longer in force: the grants this run
+	 * wrote go, so that nothing broad and inheritable stays behind. */
 	if (r < 0)
 		roll_back(run, p, written, i);
 	free(written);
+	if (run->stopped)
+		return 0;
 	if (r < 0)
 		return r;
 	snprintf(marker, sizeof(marker), "%s\\setup-marker", run->setup_dir);

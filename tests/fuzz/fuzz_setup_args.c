@@ -20,8 +20,9 @@ static void check(const struct win_setup_args *a, const uint8_t *data,
 
 	if (a->action < WIN_SETUP_INSTALL || a->action > WIN_SETUP_READ_GRANTS)
 		abort();
-	if (a->n_roots > WIN_SETUP_MAX_ROOTS ||
-	    !win_setup_sid_is_account(a->user_sid) || a->profile[0] == '\0')
+	/* No writable root crosses UAC. */
+	if (a->n_roots != 0 || !win_setup_sid_is_account(a->user_sid) ||
+	    a->profile[0] == '\0')
 		abort();
 	if (win_setup_args_encode(a, again, sizeof(again)) != 0)
 		abort();

@@ -41,16 +41,29 @@ static void args_round_trip(void **state)
 	base(&a);
 	a.action = WIN_SETUP_UNINSTALL;
 	a.dry_run = true;
-	a.n_roots = 2;
-	strcpy(a.roots[0], "D:\\src");
-	strcpy(a.roots[1], "\\\\server\\share\\cache");
 	assert_int_equal(round_trip(&a, &back), 0);
 	assert_int_equal(back.action, WIN_SETUP_UNINSTALL);
 	assert_true(back.dry_run);
 	assert_string_equal(back.user_sid, SID);
 	assert_string_equal(back.profile, "C:\\Users\\me");
-	assert_int_equal(back.n_roots, 2);
-	assert_string_equal(back.roots[1], "\\\\server\\share\\cache");
+	assert_int_equal(back.n_roots, 0);
+}
+
+/* No writable root crosses UAC: the encoder refuses to send one, and the
+ * decoder refuses a record that carries one, however harmless it looks. */
+static void writable_roots_are_refused(void **state)
+{
+	struct win_setup_args a;
+	char buf[BUF];
+
+	(void)state;
+	base(&a);
+	a.n_roots = 1;
+	strcpy(a.roots[0], "D:\\src");
+	assert_int_equal(win_setup_args_encode(&a, buf, sizeof(buf)), -EINVAL);
+	a.n_roots = 2;
+	strcpy(a.roots[1], "\\\\server\\share\\cache");
+	assert_int_equal(win_setup_args_encode(&a, buf, sizeof(buf)), -EINVAL);
 }
 
 static void encoder_refuses_what_the_decoder_would(void **state)
@@ -115,6 +128,25 @@ static void hand_made_record_is_accepted(void **state)
 
 	(void)state;
 	assert_int_equal(decode_record(rec, record(rec, 1, 3, 0, 0, SID,
+						   "C:\\Users\\me")),
+			 0);
+}
+
+/* A well-formed record with one canonical root after the profile. */
+static void record_with_a_root_is_refused(void **state)
+{
+	unsigned char rec[256];
+	size_t n = record(rec, 1, 1, 0, 1, SID, "C:\\Users\\me");
+	const char *root = "D:\\src";
+
+	(void)state;
+	rec[n++] = (unsigned char)strlen(root);
+	rec[n++] = 0;
+	memcpy(rec + n, root, strlen(root));
+	n += strlen(root);
+	assert_int_equal(decode_record(rec, n), -EINVAL);
+	/* The same record without the root is accepted. */
+	assert_int_equal(decode_record(rec, record(rec, 1, 1, 0, 0, SID,
 						   "C:\\Users\\me")),
 			 0);
 }
@@ -232,8 +264,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(args_round_trip),
+		cmocka_unit_test(writable_roots_are_refused),
 		cmocka_unit_test(encoder_refuses_what_the_decoder_would),
 		cmocka_unit_test(hand_made_record_is_accepted),
+		cmocka_unit_test(record_with_a_root_is_refused),
 		cmocka_unit_test(unknown_version_is_refused),
 		cmocka_unit_test(bad_fields_are_refused),
 		cmocka_unit_test(bad_lengths_are_refused),

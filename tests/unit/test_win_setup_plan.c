@@ -174,6 +174,41 @@ static void present_parts_are_skipped_but_secrets_reset(void **state)
 	win_setup_plan_free(&p);
 }
 
+/* A system tree Users reads already gets no grant, in the plan the dry
+ * run prints as in the one the helper carries out; uninstall still
+ * removes the entries from every tree (a setup elsewhere may have made
+ * them). */
+static void readable_system_trees_get_no_grant(void **state)
+{
+	struct win_setup_present pr = { .tree_readable = { true, false, false,
+							   true } };
+	struct win_setup_input many = input;
+	const char *const five[] = { "C:\\A", "C:\\B", "C:\\C", "C:\\D",
+				     "C:\\E" };
+	struct win_setup_plan p, undo;
+
+	(void)state;
+	assert_int_equal(win_setup_plan_install(&input, &pr, &p), 0);
+	assert_int_equal(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\Windows"),
+			 -1);
+	assert_int_equal(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\ProgramData"),
+			 -1);
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND, "C:\\Program Files") >=
+		    0);
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND,
+			 "C:\\Program Files (x86)") >= 0);
+	/* The profile's grants do not depend on it. */
+	assert_true(find(&p, WIN_SETUP_READ_GRANT_KIND,
+			 "C:\\Users\\me\\Documents") >= 0);
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	assert_true(find(&undo, WIN_SETUP_READ_GRANT_KIND, "C:\\Windows") >= 0);
+	win_setup_plan_free(&p);
+	win_setup_plan_free(&undo);
+	many.system_trees = five;
+	many.n_system_trees = 5;
+	assert_int_equal(win_setup_plan_install(&many, &pr, &p), -EINVAL);
+}
+
 /* A model of the machine: the set of things the changes made. */
 struct model {
 	char items[256][2 * WIN_SETUP_PATH_MAX];
@@ -322,6 +357,101 @@ static void uninstall_is_the_exact_inverse(void **state)
 	win_setup_plan_free(&undo);
 }
 
+/* The uninstall plan carried out as setup_run_uninstall() does: every
+ * change not skipped is run, and the removal of the group's entries from
+ * fail_target (if any) fails. ran[i] says whether change i ran. */
+static void run_undo(const struct win_setup_plan *p, const char *fail_target,
+		     struct win_setup_undo u, bool *ran)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		const struct win_setup_change *c = &p->changes[i];
+		bool grant = c->kind == WIN_SETUP_READ_GRANT_KIND ||
+			     c->kind == WIN_SETUP_WRITE_GRANT_KIND;
+
+		ran[i] = !win_setup_undo_skips(c, &u);
+		if (ran[i] && grant && fail_target &&
+		    strcmp(c->target, fail_target) == 0)
+			u.grant_failed = true;
+	}
+}
+
+static void uninstall_runs_everything_when_nothing_fails(void **state)
+{
+	struct win_setup_undo none = { 0 };
+	struct win_setup_plan undo;
+	bool ran[256];
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	assert_true(undo.len <= 256);
+	run_undo(&undo, NULL, none, ran);
+	for (size_t i = 0; i < undo.len; i++)
+		assert_true(ran[i]);
+	/* The group goes last, after every grant that names it. */
+	assert_int_equal(undo.changes[undo.len - 1].kind, WIN_SETUP_GROUP_KIND);
+	win_setup_plan_free(&undo);
+}
+
+/* A failed removal of the group's entries keeps the group, so that a
+ * retried uninstall can still find the entries by its SID; everything
+ * else is still removed. */
+static void uninstall_with_a_failed_grant_keeps_the_group(void **state)
+{
+	struct win_setup_undo none = { 0 };
+	struct win_setup_plan undo;
+	bool ran[256];
+	ssize_t group, first_grant, last_grant = -1;
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	group = find(&undo, WIN_SETUP_GROUP_KIND, NULL);
+	first_grant = find(&undo, WIN_SETUP_READ_GRANT_KIND, NULL);
+	for (size_t i = 0; i < undo.len; i++)
+		if (undo.changes[i].kind == WIN_SETUP_READ_GRANT_KIND ||
+		    undo.changes[i].kind == WIN_SETUP_WRITE_GRANT_KIND)
+			last_grant = (ssize_t)i;
+	assert_true(first_grant >= 0 && last_grant > first_grant);
+	/* Whichever grant fails, the first or the last. */
+	run_undo(&undo, undo.changes[first_grant].target, none, ran);
+	for (size_t i = 0; i < undo.len; i++)
+		assert_int_equal(ran[i], (ssize_t)i != group);
+	run_undo(&undo, undo.changes[last_grant].target, none, ran);
+	assert_false(ran[group]);
+	assert_true(ran[find(&undo, WIN_SETUP_USER_KIND, NULL)]);
+	assert_true(ran[find(&undo, WIN_SETUP_DIR_KIND, NULL)]);
+	win_setup_plan_free(&undo);
+}
+
+/* Without the group no entry can be found; in a setup directory that is
+ * not paddock's nothing is deleted but the directory itself. */
+static void uninstall_skips_what_it_cannot_or_must_not_reach(void **state)
+{
+	struct win_setup_undo no_group = { .no_group = true };
+	struct win_setup_undo foreign = { .dir_foreign = true };
+	struct win_setup_plan undo;
+	bool ran[256];
+
+	(void)state;
+	assert_int_equal(win_setup_plan_uninstall(&input, &undo), 0);
+	run_undo(&undo, NULL, no_group, ran);
+	for (size_t i = 0; i < undo.len; i++) {
+		enum win_setup_kind k = undo.changes[i].kind;
+
+		assert_int_equal(ran[i],
+				 k != WIN_SETUP_READ_GRANT_KIND &&
+					 k != WIN_SETUP_WRITE_GRANT_KIND);
+	}
+	run_undo(&undo, NULL, foreign, ran);
+	for (size_t i = 0; i < undo.len; i++) {
+		enum win_setup_kind k = undo.changes[i].kind;
+
+		assert_int_equal(ran[i], k != WIN_SETUP_SECRET_KIND &&
+						 k != WIN_SETUP_MARKER_KIND);
+	}
+	assert_true(ran[find(&undo, WIN_SETUP_DIR_KIND, NULL)]);
+	win_setup_plan_free(&undo);
+}
+
 static void bad_input_is_refused(void **state)
 {
 	struct win_setup_present none = { 0 };
@@ -404,6 +534,7 @@ static struct win_setup_marker sample(void)
 				      .filter = { true, true, true } };
 
 	strcpy(m.owner_sid, OWNER);
+	strcpy(m.profile, "C:\\Users\\me");
 	strcpy(m.group_sid, "S-1-5-21-1-2-3-1010");
 	strcpy(m.user[0], WIN_SETUP_USER_OFFLINE);
 	strcpy(m.user[1], WIN_SETUP_USER_ONLINE);
@@ -453,7 +584,8 @@ static int parse(const char *text, unsigned *bad)
 }
 
 #define BODY                                                        \
-	"owner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n"              \
+	"owner " OWNER "\nprofile C:\\Users\\me\n"                  \
+	"group S-1-5-21-1-2-3-1010\n"                               \
 	"offline paddock-offline S-1-5-21-1-2-3-1011\n"             \
 	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n" \
 	"filters block-v4,block-v6,permit-proxy\n"
@@ -463,57 +595,95 @@ static void marker_parser_is_strict(void **state)
 	unsigned bad = 0;
 
 	(void)state;
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 0);
-	/* A marker of version 1 (before the WFP filters) or of a later
-	 * version asks for setup again. */
+	/* A marker of version 1 (before the WFP filters), 2 (before the
+	 * profile) or of a later version asks for setup again. */
 	assert_int_equal(parse("paddock-setup-marker 1\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 -EPROTO);
-	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+			       "read-grants pending\n",
+			       &bad),
+			 -EPROTO);
+	assert_int_equal(parse("paddock-setup-marker 4\n" BODY
 			       "read-grants pending\n",
 			       &bad),
 			 -EPROTO);
 	/* A missing key, a repeated key, an unknown key, an empty line. */
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY, &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY, &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants done\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(bad, 9);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(bad, 10);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "read-grants done\nextra 1\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
 			       "\nread-grants done\n",
 			       &bad),
 			 -EINVAL);
 	/* Another user's name, a group SID for a user, no newline at the
 	 * end, a carriage return. */
 	assert_int_equal(
-		parse("paddock-setup-marker 2\nowner " OWNER
-		      "\ngroup S-1-5-21-1-2-3-1010\noffline admin S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out\nread-grants done\n",
+		parse("paddock-setup-marker 3\nowner " OWNER
+		      "\nprofile C:\\Users\\me\ngroup S-1-5-21-1-2-3-1010\noffline admin S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out\nread-grants done\n",
 		      &bad),
 		-EINVAL);
-	assert_int_equal(bad, 4);
+	assert_int_equal(bad, 5);
 	assert_int_equal(
-		parse("paddock-setup-marker 2\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
+		parse("paddock-setup-marker 3\nowner S-1-5-32-544\ngroup S-1-5-21-1-2-3-1010\n",
 		      &bad),
 		-EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2", &bad), -EINVAL);
-	assert_int_equal(parse("paddock-setup-marker 2\r\n" BODY
+	assert_int_equal(parse("paddock-setup-marker 3", &bad), -EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\r\n" BODY
 			       "read-grants done\n",
 			       &bad),
 			 -EINVAL);
 }
 
-#define HEAD                                                                   \
-	"paddock-setup-marker 2\nowner " OWNER "\ngroup S-1-5-21-1-2-3-1010\n" \
-	"offline paddock-offline S-1-5-21-1-2-3-1011\n"                        \
+/* The profile line: a canonical absolute path, once. */
+static void marker_profile_line_is_strict(void **state)
+{
+	static const char *const bad_profiles[] = {
+		"Users\\me", "C:\\Users\\me\\", "C:\\Users\\..\\Windows",
+		"C:\\",	     "\\\\.\\C:\\x",	"",
+	};
+	char text[1024];
+	unsigned bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_profiles) / sizeof(*bad_profiles);
+	     i++) {
+		snprintf(
+			text, sizeof(text),
+			"paddock-setup-marker 3\nowner " OWNER
+			"\nprofile %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6\nread-grants done\n",
+			bad_profiles[i]);
+		assert_int_equal(parse(text, &bad), -EINVAL);
+		assert_int_equal(bad, 3);
+	}
+	/* Without it, or twice. */
+	assert_int_equal(
+		parse("paddock-setup-marker 3\nowner " OWNER
+		      "\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6\nread-grants done\n",
+		      &bad),
+		-EINVAL);
+	assert_int_equal(parse("paddock-setup-marker 3\n" BODY
+			       "profile C:\\Users\\me\nread-grants done\n",
+			       &bad),
+			 -EINVAL);
+}
+
+#define HEAD                                                               \
+	"paddock-setup-marker 3\nowner " OWNER "\nprofile C:\\Users\\me\n" \
+	"group S-1-5-21-1-2-3-1010\n"                                      \
+	"offline paddock-offline S-1-5-21-1-2-3-1011\n"                    \
 	"online paddock-online S-1-5-21-1-2-3-1012\nrules out,in\n"
 
 static void marker_filters_line_is_strict(void **state)
@@ -532,7 +702,7 @@ static void marker_filters_line_is_strict(void **state)
 				    "read-grants done\n",
 			       &bad),
 			 -EINVAL);
-	assert_int_equal(bad, 7);
+	assert_int_equal(bad, 8);
 	assert_int_equal(parse(HEAD "filters block-v4,block-v6,allow-all\n"
 				    "read-grants done\n",
 			       &bad),
@@ -730,12 +900,18 @@ int main(void)
 		cmocka_unit_test(ssh_and_hives_never_get_a_grant),
 		cmocka_unit_test(present_parts_are_skipped_but_secrets_reset),
 		cmocka_unit_test(only_missing_filters_are_planned),
+		cmocka_unit_test(readable_system_trees_get_no_grant),
 		cmocka_unit_test(filters_block_everything_but_the_proxy_range),
 		cmocka_unit_test(uninstall_is_the_exact_inverse),
+		cmocka_unit_test(uninstall_runs_everything_when_nothing_fails),
+		cmocka_unit_test(uninstall_with_a_failed_grant_keeps_the_group),
+		cmocka_unit_test(
+			uninstall_skips_what_it_cannot_or_must_not_reach),
 		cmocka_unit_test(bad_input_is_refused),
 		cmocka_unit_test(every_change_has_a_dry_run_line),
 		cmocka_unit_test(marker_round_trips),
 		cmocka_unit_test(marker_parser_is_strict),
+		cmocka_unit_test(marker_profile_line_is_strict),
 		cmocka_unit_test(marker_filters_line_is_strict),
 		cmocka_unit_test(
 			marker_is_trusted_only_when_everything_is_there),

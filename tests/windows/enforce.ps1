@@ -489,6 +489,66 @@ function Test-Loopback([string]$dir) {
 	}
 	finally { foreach ($l in $listeners.Values) { $l.Stop() } }
 }
+# A setup directory made before setup, by a user who keeps its DACL in
+# his hands, or a junction there, is never adopted (setup_trust.c): setup
+# stops before its first change and writes nothing into it or through it.
+function Test-SquattedSetupDir([string]$dir) {
+	if (Test-Path $dir) { Say 'INFO' "squatted setup directory checks skipped: $dir exists already"; return }
+	$me = [Security.Principal.WindowsIdentity]::GetCurrent().User
+	New-Item -ItemType Directory -Path $dir | Out-Null
+	try {
+		$acl = Get-Acl $dir
+		$acl.SetOwner($me)
+		Set-Acl -Path $dir -AclObject $acl
+		Set-Content -Path "$dir\planted" -Value 'planted'
+		$code = Pd setup
+		Check 'setup refuses a setup directory another user owns' ($code -eq 125)
+		Check '... writes no secret into it' (-not (Test-Path "$dir\paddock-offline.secret"))
+		Check '... and leaves its owner and contents alone' ((((Get-Acl $dir).GetOwner([Security.Principal.SecurityIdentifier])).Value -eq $me.Value) -and (Test-Path "$dir\planted"))
+		Check '... and creates no sandbox user' ($null -eq (Get-LocalUser -Name 'paddock-offline' -ErrorAction SilentlyContinue))
+	}
+	finally { Remove-Item -Recurse -Force -Path $dir -ErrorAction SilentlyContinue }
+	$target = Join-Path $env:USERPROFILE ('paddock-junction-target-' + [guid]::NewGuid().ToString('N'))
+	New-Item -ItemType Directory -Path $target | Out-Null
+	cmd /c mklink /J "$dir" "$target" | Out-Null
+	try {
+		$code = Pd setup
+		Check 'setup refuses a junction at the setup directory' ($code -eq 125)
+		Check '... and writes nothing through it' (@(Get-ChildItem -Force $target).Count -eq 0)
+	}
+	finally {
+		cmd /c rmdir "$dir" 2>$null
+		Remove-Item -Recurse -Force -Path $target -ErrorAction SilentlyContinue
+	}
+}
+
+# The hex record of setup_args.c: version 1, action, flags, no roots, the
+# SID and the profile.
+function Get-SetupArgsHex([int]$action, [int]$flags, [string]$sid, [string]$profile) {
+	$b = New-Object Collections.Generic.List[byte]
+	$b.AddRange([Text.Encoding]::ASCII.GetBytes('PDSA'))
+	$b.AddRange([byte[]](1, $action, $flags, 0))
+	foreach ($text in $sid, $profile) {
+		$utf8 = [Text.Encoding]::UTF8.GetBytes($text)
+		$b.AddRange([BitConverter]::GetBytes([uint16]$utf8.Length))
+		$b.AddRange($utf8)
+	}
+	return (($b | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
+# paddock-setup.exe, elevated, sets up only its own user or the session's:
+# the built-in Administrator's SID (a real user, with a profile path the
+# system knows or not) is refused by that check, before any other.
+function Test-SetupCaller {
+	$me = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+	$other = (Get-LocalUser | Where-Object { $_.SID.Value -match '-500$' -and $_.SID.Value -ne $me } | Select-Object -First 1).SID.Value
+	if (-not $other) { Say 'INFO' 'caller check skipped: no other local account'; return }
+	$exe = Join-Path (Split-Path $Paddock) 'paddock-setup.exe'
+	$ErrorActionPreference = 'Continue'
+	$out = (& $exe --args (Get-SetupArgsHex 1 1 $other $env:USERPROFILE) 2>&1) -join "`n"
+	Check "paddock-setup.exe refuses another account's SID" (($LASTEXITCODE -eq 1) -and ($out -match 'neither the elevated user'))
+}
+
 function Test-Setup {
 	$elevated = ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 	if (-not $elevated) { Say 'INFO' 'setup checks skipped: this session is not elevated'; return }
@@ -497,11 +557,20 @@ function Test-Setup {
 	$madeSsh = -not (Test-Path $ssh)
 	if ($madeSsh) { New-Item -ItemType Directory -Path $ssh | Out-Null; Set-Content -Path "$ssh\id_test" -Value 'not a key' }
 	# The WFP objects' keys, as the dry run prints them.
+	# A junction at the top of the profile, to a directory outside it:
+	# the read grants never reach its target.
+	$jtarget = Join-Path $env:SystemDrive ('paddock-jtarget-' + [guid]::NewGuid().ToString('N'))
+	$junction = Join-Path $env:USERPROFILE ('paddock-junction-' + [guid]::NewGuid().ToString('N'))
+	New-Item -ItemType Directory -Path $jtarget | Out-Null
+	cmd /c mklink /J "$junction" "$jtarget" | Out-Null
 	$keys = @(([regex]::Matches(((& $Paddock setup --dry-run) -join "`n"), 'WFP (?:sublayer|filter) \S+ (\{[0-9a-f-]{36}\})')) | ForEach-Object { $_.Groups[1].Value })
 	Check 'the dry run names the WFP sublayer and its three filters' ($keys.Count -eq 4)
+	Test-SquattedSetupDir $dir
+	Test-SetupCaller
 	try {
 		$code = Pd setup
 		Check 'paddock setup succeeds' ($code -eq 0)
+		Check 'the setup directory is owned by Administrators' (((Get-Acl $dir).GetOwner([Security.Principal.SecurityIdentifier])).Value -eq 'S-1-5-32-544')
 		foreach ($key in $keys) { Check "the WFP object $key exists" (Test-WfpKey $key) }
 		Test-Loopback $dir
 		foreach ($u in 'paddock-offline', 'paddock-online') {
@@ -522,12 +591,20 @@ function Test-Setup {
 		Check 'both secrets exist' ((Test-Path "$dir\paddock-offline.secret") -and (Test-Path "$dir\paddock-online.secret"))
 		$check = (& $Paddock check) -join "`n"
 		Check 'check trusts the setup' ($check -match 'set up and verified')
+		# The reader side: a setup directory that changed owner is not
+		# paddock's any more.
+		$me = [Security.Principal.WindowsIdentity]::GetCurrent().User
+		$acl = Get-Acl $dir; $acl.SetOwner($me); Set-Acl -Path $dir -AclObject $acl
+		Check 'check distrusts a setup directory another user owns' (((& $Paddock check) -join "`n") -match 'not usable: the setup directory .* is owned by neither Administrators nor SYSTEM')
+		$acl = Get-Acl $dir; $acl.SetOwner([Security.Principal.SecurityIdentifier]'S-1-5-32-544'); Set-Acl -Path $dir -AclObject $acl
+		Check '... and trusts it again once Administrators own it' (((& $Paddock check) -join "`n") -match 'set up and verified')
 		for ($i = 0; $i -lt 120 -and -not ((& $Paddock check) -join "`n" -match 'read grants done'); $i++) { Start-Sleep -Seconds 5 }
 		Check 'the background read grants finish' (((& $Paddock check) -join "`n") -match 'read grants done')
 		$onProfile = (Get-Acl $env:USERPROFILE).Access | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' -and -not $_.IsInherited }
 		Check 'the profile itself has a non-inherited read entry' ($onProfile -and $onProfile.InheritanceFlags -eq 'None')
 		$onSsh = @((Get-Acl $ssh).Access) + @((Get-Acl "$ssh\id_test").Access) | Where-Object { $_.IdentityReference.Value -match 'paddock-sandbox' }
 		Check 'nothing grants the sandbox group anything on ~/.ssh' (-not $onSsh)
+		Check 'a junction at the top of the profile carries no grant to its target' (-not ((Get-Acl $jtarget).Sddl -match [regex]::Escape($groupSid)))
 
 		# A marker whose firewall rule was deleted is not trusted.
 		Remove-NetFirewallRule -DisplayName 'paddock-offline-block-outbound'
@@ -553,6 +630,8 @@ function Test-Setup {
 	}
 	finally {
 		if ($madeSsh) { Remove-Item -Recurse -Force $ssh -ErrorAction SilentlyContinue }
+		cmd /c rmdir "$junction" 2>$null
+		Remove-Item -Recurse -Force -Path $jtarget -ErrorAction SilentlyContinue
 	}
 }
 

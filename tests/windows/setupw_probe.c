@@ -9,16 +9,28 @@
  *   setupw-probe.exe firewall SID   add, read back and remove a block rule
  *   setupw-probe.exe wfp SID        add paddock's WFP sublayer and filters
  *                                   for SID, check them, remove them
+ *   setupw-probe.exe grant DIR SID  add, then remove, the read grant of
+ *                                   SID on DIR (for DIR alone, as on the
+ *                                   profile) and on DIR\missing, through
+ *                                   setup's handle-based code
+ *   setupw-probe.exe account NAME   look NAME up as setup does, as a user
+ *                                   and as a local group (alias)
+ *   setupw-probe.exe helper-line    build the background helper's command
+ *                                   line for a non-ASCII install path and
+ *                                   split it back with CommandLineToArgvW
  *   setupw-probe.exe password       draw a password, print its length
  *
  * Each step prints "STEP: ok" or "STEP: CODE native N: message", and the
  * exit status is 0 only when every step succeeded.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "windows/setupw.h"
+
+#include <shellapi.h>
 
 static int say(const char *step, int r, const struct win_setup_report *rep)
 {
@@ -125,6 +137,79 @@ static int wfp(const char *sid)
 	return fails != 0;
 }
 
+static int grant_step(const char *step, enum win_setup_op op, const char *path,
+		      const char *sid)
+{
+	struct win_setup_report rep = { 0 };
+	struct win_setup_change c = { .kind = WIN_SETUP_READ_GRANT_KIND,
+				      .op = op };
+	bool skipped = false;
+	int r;
+
+	snprintf(c.target, sizeof(c.target), "%s", path);
+	r = win_setupw_grant_apply(&c, sid, &skipped, &rep);
+	if (r == 0)
+		printf("%s: ok%s\n", step, skipped ? " (nothing written)" : "");
+	else
+		say(step, r, &rep);
+	return r != 0;
+}
+
+/* A read grant added and removed as the background helper and uninstall
+ * do, and a target that vanished since the plan. */
+static int grant(const char *dir, const char *sid)
+{
+	char missing[1024];
+	int fails = 0;
+
+	snprintf(missing, sizeof(missing), "%s\\missing", dir);
+	fails += grant_step("grant-add", WIN_SETUP_ADD, dir, sid);
+	fails += grant_step("grant-remove", WIN_SETUP_REMOVE, dir, sid);
+	fails += grant_step("grant-add-missing", WIN_SETUP_ADD, missing, sid);
+	fails += grant_step("grant-remove-missing", WIN_SETUP_REMOVE, missing,
+			    sid);
+	return fails != 0;
+}
+
+/* NAME looked up qualified with the computer's name, once for each kind
+ * setup asks for. */
+static int account(const char *name)
+{
+	char sid[WIN_SID_STRING_MAX];
+	int user = win_setupw_account_sid(name, SidTypeUser, sid, sizeof(sid));
+
+	printf("account-user: %s\n", user == 0 ? sid : "not found");
+	printf("account-alias: %s\n",
+	       win_setupw_account_sid(name, SidTypeAlias, sid, sizeof(sid)) == 0
+		       ? sid
+		       : "not found");
+	return 0;
+}
+
+/* A path with characters outside ASCII and outside any one code page:
+ * the helper's command line must carry it unchanged. */
+static int helper_line(void)
+{
+	const wchar_t *exe =
+		L"C:\\Pr\u00fcfung \u6e2c\u8a66\\paddock-setup.exe";
+	wchar_t *line = NULL, **argv;
+	int argc = 0, ok;
+
+	if (win_setupw_helper_line(exe, "50445341", &line) < 0) {
+		printf("helper-line: cannot build it\n");
+		return 1;
+	}
+	argv = CommandLineToArgvW(line, &argc);
+	ok = argv && argc == 3 && wcscmp(argv[0], exe) == 0 &&
+	     wcscmp(argv[1], L"--args") == 0 &&
+	     wcscmp(argv[2], L"50445341") == 0;
+	printf("helper-line: %s\n", ok ? "ok" : "MISMATCH");
+	if (argv)
+		LocalFree(argv);
+	free(line);
+	return !ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct win_setup_report rep = { 0 };
@@ -136,6 +221,12 @@ int main(int argc, char **argv)
 		return firewall(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "wfp") == 0)
 		return wfp(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "account") == 0)
+		return account(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "helper-line") == 0)
+		return helper_line();
+	if (argc == 4 && strcmp(argv[1], "grant") == 0)
+		return grant(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "password") == 0) {
 		int r = win_setupw_secret_password(pw, &rep);
 
@@ -144,6 +235,6 @@ int main(int argc, char **argv)
 		return r != 0;
 	}
 	fprintf(stderr,
-		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | password\n");
+		"usage: setupw-probe.exe dpapi DIR | firewall SID | wfp SID | grant DIR SID | account NAME | helper-line | password\n");
 	return 2;
 }

@@ -251,13 +251,15 @@ wine_profile() {
 	echo "$WINEPREFIX/drive_c/users/$(id -un)"
 }
 
-# The hex record of setup_args.c: version, action, flags, SID, profile.
+# The hex record of setup_args.c: version, action, flags, SID, profile,
+# then the writable roots, if any.
 args_hex() {
 	python3 -c '
 import struct, sys
 v, action, flags, sid, profile = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-b = b"PDSA" + bytes([v, action, flags, 0])
-for s in (sid, profile):
+roots = sys.argv[6:]
+b = b"PDSA" + bytes([v, action, flags, len(roots)])
+for s in [sid, profile] + roots:
     s = s.encode()
     b += struct.pack("<H", len(s)) + s
 print(b.hex())' "$@"
@@ -291,7 +293,11 @@ wine_sid() {
 	[[ "$output" == *"DPAPI-encrypted, to C:\\ProgramData\\paddock\\paddock-offline.secret"* ]]
 	[[ "$output" == *"grant paddock-sandbox read and execute on C:\\users\\$(id -un) (that directory only)"* ]]
 	[[ "$output" == *"read and execute on C:\\users\\$(id -un)\\projects and everything inside"* ]]
-	[[ "$output" == *"read and execute on C:\\windows and everything inside"* ]]
+	# The dry run asks, as setup does, whether Users reads a system tree
+	# already; Wine's DACLs let it read them all, so none gets a grant.
+	[[ "$output" != *"read and execute on C:\\windows"* ]]
+	[[ "$output" != *"read and execute on C:\\ProgramData"* ]]
+	[[ "$output" == *"create directory C:\\ProgramData\\paddock, owned by Administrators"* ]]
 	[[ "$output" != *".ssh"* ]]
 	[[ "$output" == *"add WFP sublayer paddock-offline-connect {9014d008-fd78-4fc3-a064-79cbea8e13c1}"* ]]
 	[[ "$output" == *"add WFP filter paddock-offline-block-v4 {59bb3338-9b84-4e04-8275-a1eea4ca8e10} (persistent): block every IPv4 connection of paddock-offline, loopback included"* ]]
@@ -318,7 +324,10 @@ wine_sid() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "paddock uninstall --dry-run: "* ]]
-	[[ "${lines[1]}" == "  remove the entries for paddock-sandbox from "* ]]
+	# No group here (Wine creates none): the entries that would name it
+	# cannot be found, and uninstall skips them, so its dry run does.
+	[[ "${lines[1]}" == "  delete the setup marker C:\\ProgramData\\paddock\\setup-marker" ]]
+	[[ "$output" != *"remove the entries for paddock-sandbox"* ]]
 	[[ "${lines[-1]}" == "  delete local group paddock-sandbox" ]]
 	[[ "$output" == *"delete firewall rule paddock-offline-block-outbound"* ]]
 	[[ "$output" == *"delete local user paddock-offline"* ]]
@@ -343,62 +352,94 @@ wine_sid() {
 	[[ "$output" == *"unknown option '--force'"* ]]
 }
 
+# Wine reports the Unix user as the owner of every file and directory
+# (it keeps no security descriptor on disk), so under Wine even the
+# directory setup creates, with the owner Administrators, reads back as
+# the user's, and is refused like a squatter's. Wine thus proves the
+# refusals, never the acceptance (enforce.ps1 -Setup does that).
+setup_dir_unix() {
+	echo "$WINEPREFIX/drive_c/ProgramData/paddock"
+}
+
 @test "a real setup under Wine fails at the users, says so, and leaves no marker" {
 	run pd setup
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"NetLocalGroupAdd reported success, but the group does not exist"* ]]
-	[[ "$output" == *"E_USER, native error 1332"* ]]
-	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock/setup-marker" ]
-	grep -qx 'code E_USER' "$WINEPREFIX/drive_c/ProgramData/paddock/setup-error"
+	[[ "$output" == *"E_USER: NetLocalGroupAdd reported success, but the group does not exist: paddock-sandbox (native error 1332"* ]]
+	[[ "$output" == *"setup failed with E_USER (exit status 4 of paddock-setup.exe)"* ]]
+	[ ! -e "$(setup_dir_unix)/setup-marker" ]
+	# The directory made for the report reads back as the user's here:
+	# the report is not written into it, nor read from it.
+	[ -d "$(setup_dir_unix)" ]
+	[ ! -e "$(setup_dir_unix)/setup-error" ]
 	run pd check
 	echo "$output"
-	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable: the elevated mode is not set up (no setup marker)"* ]]
-	[[ "$output" == *"last setup failed:"*"E_USER"* ]]
-	# Uninstall removes the report and the directory with it, but cannot
-	# tell whether WFP filters are left (Wine has no filter engine), and
-	# says so rather than report a clean removal.
+	[[ "$output" == *"elevated mode (sandbox users, firewall): not usable: the setup directory %ProgramData%\\paddock is owned by neither Administrators nor SYSTEM"* ]]
+	[[ "$output" != *"last setup failed"* ]]
+	# No marker: never set up, so the unelevated mode, not a refusal.
+	[[ "$output" == *"paddock run: cannot build a write-restricted token here"* ]]
+	[[ "$output" != *"paddock run: refuses"* ]]
+	# Uninstall removes the empty directory (never what is in one that
+	# is not paddock's), but cannot tell whether WFP filters are left
+	# (Wine has no filter engine), and says so rather than report a
+	# clean removal.
 	run pd uninstall
 	echo "$output"
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"E_UNINSTALL: cannot open the Base Filtering Engine"*": FwpmEngineOpen0 (native error 1764"* ]]
 	[[ "$output" == *"uninstall failed with E_UNINSTALL"* ]]
-	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
+	[ ! -e "$(setup_dir_unix)" ]
 }
 
-@test "a marker whose users and rules are missing is not trusted" {
+@test "a setup directory someone else made is refused: its marker untrusted, setup stopped before any change" {
 	sid=$(wine_sid)
-	dir="$WINEPREFIX/drive_c/ProgramData/paddock"
+	dir=$(setup_dir_unix)
 	mkdir -p "$dir"
-	printf 'paddock-setup-marker 2\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	printf 'paddock-setup-marker 3\nowner %s\nprofile C:\\users\\%s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nfilters block-v4,block-v6,permit-proxy\nread-grants done\n' "$sid" "$(id -un)" >"$dir/setup-marker"
+	echo planted >"$dir/planted"
 	run pd check
 	echo "$output"
-	[[ "$output" == *"not usable: the setup marker names the group paddock-sandbox, which is missing"* ]]
-	[[ "$output" == *"paddock run: refuses, except with --windows-mode=unelevated"* ]]
 	[ "$status" -eq 1 ]
+	[[ "$output" == *"not usable: the setup directory %ProgramData%\\paddock is owned by neither Administrators nor SYSTEM, so whoever made it can still change its DACL: delete it"* ]]
+	[[ "$output" == *"paddock run: refuses, except with --windows-mode=unelevated"* ]]
 	# run refuses in auto rather than fall back to the unelevated mode
 	# (whose network block is advisory); asked for by name, or with full
 	# access, the unelevated mode runs.
 	run pd run -- cmd /c "echo ran> ran.txt"
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ "$output" == *"names the group paddock-sandbox, which is missing"* ]]
-	[[ "$output" == *"hint: run paddock setup"* ]]
+	[[ "$output" == *"is owned by neither Administrators nor SYSTEM"* ]]
 	[ ! -e ran.txt ]
 	run pd run --windows-mode=unelevated -- cmd /c "echo ran> ran.txt"
 	[ "$status" -eq 125 ] # Wine's token, refused later on the path
-	[[ "$output" != *"paddock-sandbox"* ]]
+	[[ "$output" != *"Administrators"* ]]
 	run pd run -s full-access -- cmd /c "echo ran> ran.txt"
 	[ "$status" -eq 0 ]
 	[ -e ran.txt ]
-	# A complete marker of version 1, before the WFP filters, asks for
-	# setup again.
-	printf 'paddock-setup-marker 1\nowner %s\ngroup S-1-5-21-1-2-3-1010\noffline paddock-offline S-1-5-21-1-2-3-1011\nonline paddock-online S-1-5-21-1-2-3-1012\nrules out,in\nread-grants done\n' "$sid" >"$dir/setup-marker"
+	# Setup, and its dry run, stop at the directory, before the first
+	# change (no group attempted), and leave what is in it alone.
+	run pd setup
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"paddock-setup: E_SETUP_DIR: the setup directory %ProgramData%\\paddock is owned by neither"* ]]
+	[[ "$output" == *"hint: someone else's %ProgramData%\\paddock"*"delete it"* ]]
+	[[ "$output" != *"E_USER"* ]]
+	run pd setup --dry-run
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"E_SETUP_DIR"* ]]
+	[[ "$output" != *"create local group"* ]]
+	# Uninstall touches nothing inside it either.
+	run pd uninstall
+	[ "$status" -eq 125 ]
+	[ -e "$dir/setup-marker" ] && [ -e "$dir/planted" ]
+	[ ! -e "$dir/setup-error" ]
+	# Without a marker it was never set up: the unelevated mode, with
+	# the reason.
+	rm "$dir/setup-marker"
 	run pd check
-	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
-	printf 'paddock-setup-marker 9\n' >"$dir/setup-marker"
-	run pd check
-	[[ "$output" == *"not usable: the setup marker was written by another version"* ]]
+	echo "$output"
+	[[ "$output" == *"not usable: the setup directory %ProgramData%\\paddock is owned by neither"* ]]
+	[[ "$output" != *"paddock run: refuses"* ]]
 	rm -rf "$dir"
 }
 
@@ -420,6 +461,16 @@ wine_sid() {
 	[[ "$output" == *"malformed arguments refused"* ]]
 	run setup_exe --args "$(args_hex 1 9 1 "$sid" "$profile")"
 	[ "$status" -eq 1 ]
+	# A writable root never crosses UAC, however harmless.
+	run setup_exe --args "$(args_hex 1 1 1 "$sid" "$profile" 'D:\src')"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"malformed arguments refused"* ]]
+	# Well-formed, but the SID is another account's: neither this
+	# process's user nor the session's.
+	run setup_exe --args "$(args_hex 1 1 1 'S-1-5-21-1-2-3-1001' "$profile")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the SID sent is neither the elevated user's nor that of the user logged on to this session"* ]]
 	# Well-formed, but the profile is not the one the system records.
 	run setup_exe --args "$(args_hex 1 1 1 "$sid" 'C:\users\Public')"
 	echo "$output"
@@ -429,6 +480,17 @@ wine_sid() {
 	run setup_exe --args "$(args_hex 1 1 1 "$sid" "$profile")"
 	[ "$status" -eq 0 ]
 	[ ! -e "$WINEPREFIX/drive_c/ProgramData/paddock" ]
+}
+
+@test "the background read grants without a setup marker change nothing, not even the directory" {
+	sid=$(wine_sid)
+	profile="C:\\users\\$(id -un)"
+	# What uninstall leaves: no marker. The helper stops at once, and
+	# never makes the directory again for a report.
+	run setup_exe --args "$(args_hex 1 3 0 "$sid" "$profile")"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$(setup_dir_unix)" ]
 }
 
 @test "DPAPI: a secret written by setup's code decrypts (machine scope)" {
@@ -442,6 +504,46 @@ wine_sid() {
 	run probe password
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"password-length: 32"* ]]
+}
+
+@test "grants: setup's handle-based grant and removal run, and a vanished target is skipped" {
+	mkdir -p "$WINEPREFIX/drive_c/granted"
+	run probe grant 'C:\granted' S-1-5-21-1-2-3-1010
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Opened as itself, DACL read by handle, WRITE_DAC added with
+	# ReOpenFile and written with SetSecurityInfo. (Wine keeps no DACL
+	# on disk, so the removal finds nothing to remove, and no junction
+	# can be made here: both are enforce.ps1's.)
+	[ "$(tr -d '\r' <<<"${lines[0]}")" = "grant-add: ok" ]
+	[[ "$output" == *"grant-remove: ok"* ]]
+	[[ "$output" == *"grant-add-missing: ok (nothing written)"* ]]
+	[[ "$output" == *"grant-remove-missing: ok (nothing written)"* ]]
+}
+
+@test "accounts: looked up as this machine's, and only of the kind asked for" {
+	run probe account "$(id -un)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The Wine user is a user of this machine, and not a group.
+	[[ "$output" == *"account-user: $(wine_sid)"* ]]
+	[[ "$output" == *"account-alias: not found"* ]]
+	# "Administrators" unqualified is BUILTIN's group (S-1-5-32-544);
+	# qualified with the computer's name, no account of this machine.
+	run probe account Administrators
+	echo "$output"
+	[[ "$output" == *"account-user: not found"* ]]
+	[[ "$output" == *"account-alias: not found"* ]]
+	[[ "$output" != *"S-1-5-32-544"* ]]
+}
+
+@test "the background helper's command line carries a non-ASCII install path" {
+	# Built through the C locale (asprintf "%ls"), this path made the
+	# conversion fail, and the read grants never started.
+	run probe helper-line
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"helper-line: ok"* ]]
 }
 
 @test "firewall: Wine lacks INetFwRule3 and the policy state, and setup's code says so" {
