@@ -202,6 +202,31 @@ assert_origin_untouched() {
 	grep -qx tls-client-hello "$ORIGIN_LOG"
 }
 
+@test "proxy: a ClientHello after an empty or a one-byte first record is refused" {
+	# Servers reassemble a ClientHello across records: the proxy must not
+	# take a short first record for "not TLS" and let the rest through.
+	run proxy_run_log -v --allow-domain allowed.test -- sh -c '
+		python3 "$1" tls-split allowed.test "$2" other.test frag
+		python3 "$1" tls-split allowed.test "$2" other.test empty' \
+		sh "$PT" "$PORT"
+	assert_status 0
+	[ "${lines[0]}" = "HTTP/1.1 200 Connection established" ]
+	[ "${lines[1]}" = closed ]
+	[ "${lines[3]}" = closed ]
+	[ "${#lines[@]}" -eq 4 ]
+	assert_origin_untouched
+	[ "$(grep -c "\"host\":\"allowed.test\",\"port\":$PORT,\"reason\":\"bad-request\"" \
+		"$REPORT")" -eq 2 ] || fail "report: $(cat "$REPORT")"
+	[ "$(grep -c "^paddock: proxy: refused connect allowed.test:$PORT: " \
+		"$BASE/err")" -eq 2 ] || fail "not logged at -v: $(cat "$BASE/err")"
+	# The same client's ClientHello, whole and naming the host, goes on.
+	run proxy_run --allow-domain allowed.test -- \
+		python3 "$PT" tls-split allowed.test "$PORT" allowed.test whole
+	assert_status 0
+	grep -qx tls-client-hello "$ORIGIN_LOG"
+	[ ! -s "$REPORT" ]
+}
+
 @test "proxy: connections that bypass the proxy have no route out" {
 	run proxy_run --allow-domain allowed.test -- sh -c '
 		python3 "$1" direct 127.0.0.1 "$2"

@@ -11,6 +11,11 @@
 #   socks HOST PORT         SOCKS5 with a host name, then ping
 #   socks-ip ADDR PORT      SOCKS5 with an IPv4 address, then ping
 #   tls HOST PORT SNI       CONNECT, then a TLS ClientHello naming SNI
+#   tls-split HOST PORT SNI SHAPE
+#                           CONNECT, then a real ClientHello naming SNI,
+#                           sent whole or after an empty or a one-byte
+#                           first record (SHAPE: whole, empty, frag), which
+#                           servers reassemble; whether the proxy closed
 #   direct ADDR PORT        connect without the proxy
 #   resolve NAME            the system's resolver, timed
 #   many N HOST PORT        N tunnels at once; how many answered
@@ -147,6 +152,40 @@ def tls(host, port, sni):
         print("handshake failed:", type(e).__name__)
 
 
+def client_hello(sni):
+    """The first record a TLS client sends for sni."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    conn = ctx.wrap_bio(incoming, outgoing, server_hostname=sni)
+    try:
+        conn.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+def tls_split(host, port, sni, shape):
+    record = client_hello(sni)
+    header, body = record[:3], record[5:]
+    if shape == "empty":
+        data = header + b"\0\0" + record
+    elif shape == "frag":
+        data = (header + struct.pack("!H", 1) + body[:1] + header +
+                struct.pack("!H", len(body) - 1) + body[1:])
+    else:
+        data = record
+    s = proxy_connect()
+    s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\n\r\n".encode())
+    print(read_head(s).split(b"\r\n")[0].decode())
+    s.sendall(data)
+    try:
+        print("closed" if s.recv(100) == b"" else "answered")
+    except OSError as e:
+        print("failed:", e)
+
+
 def direct(addr, port):
     try:
         socket.create_connection((addr, int(port)), timeout=3)
@@ -228,6 +267,7 @@ def main():
     {
         "origin": origin, "connect": connect, "get": get, "socks": socks,
         "socks-ip": lambda a, p: socks(a, p, ip=True), "tls": tls,
+        "tls-split": tls_split,
         "direct": direct, "resolve": resolve, "many": many, "slow": slow,
     }[mode](*args)
 
