@@ -227,6 +227,51 @@ assert_origin_untouched() {
 	[ ! -s "$REPORT" ]
 }
 
+@test "proxy: a name is looked up as named, never under the resolver's search domains" {
+	# A mount and network namespace of the test's own: a resolv.conf with
+	# a search domain, a name server on its loopback, and an origin at
+	# 198.51.100.7, the address that name server gives found.allowed.test
+	# and every name under corp.example.
+	local ns=(unshare --mount --net)
+	[ "$(id -u)" -eq 0 ] || ns=(unshare --map-root-user --mount --net)
+	"${ns[@]}" true 2>/dev/null ||
+		skip "cannot create a mount and network namespace here"
+	printf 'nameserver 127.0.0.1\nsearch corp.example\noptions attempts:1 timeout:1\n' \
+		>"$BASE/resolv.conf"
+	run "${ns[@]}" sh -c '
+		ip=$(command -v ip || echo /usr/sbin/ip)
+		"$ip" link set lo up && "$ip" addr add 198.51.100.7/32 dev lo &&
+			mount --bind "$1/resolv.conf" /etc/resolv.conf || exit 99
+		python3 "$2" dns "$1/dns.ready" "$1/dns.log" </dev/null >/dev/null 2>&1 &
+		dns=$!
+		python3 "$2" origin "$1/ns.port" "$1/ns.log" 198.51.100.7 \
+			</dev/null >/dev/null 2>&1 &
+		origin=$!
+		tries=100
+		while { [ ! -e "$1/dns.ready" ] || [ ! -e "$1/ns.port" ]; } &&
+			[ "$tries" -gt 0 ]; do
+			sleep 0.05
+			tries=$((tries - 1))
+		done
+		"$3" run --network proxy --allow-domain "*.allowed.test" -- sh -c "
+			python3 \"\$1\" connect found.allowed.test \"\$2\"
+			python3 \"\$1\" connect nx.allowed.test \"\$2\"" \
+			sh "$2" "$(cat "$1/ns.port")"
+		status=$?
+		kill "$dns" "$origin"
+		exit "$status"' sh "$BASE" "$PT" "$PADDOCK"
+	assert_status 0
+	# The name the server knows is looked up and reached...
+	[ "${lines[0]}" = "HTTP/1.1 200 Connection established" ]
+	[ "${lines[1]}" = pong ]
+	grep -qx "query found.allowed.test 1" "$BASE/dns.log"
+	# ...and one it does not know fails, never retried as another name.
+	[ "${lines[2]}" = "HTTP/1.1 502 Bad Gateway" ]
+	grep -qx "query nx.allowed.test 1" "$BASE/dns.log"
+	! grep corp.example "$BASE/dns.log" || fail "searched: $(cat "$BASE/dns.log")"
+	[ "$(grep -c ping "$BASE/ns.log")" -eq 1 ]
+}
+
 @test "proxy: connections that bypass the proxy have no route out" {
 	run proxy_run --allow-domain allowed.test -- sh -c '
 		python3 "$1" direct 127.0.0.1 "$2"

@@ -4,8 +4,14 @@
 # 127.0.0.1:3128 inside the sandbox) the way real clients do. Standard
 # library only.
 #
-#   origin PORTFILE LOG     serve on 127.0.0.1:0 until killed; write the port
-#                           to PORTFILE; log each connection's first line
+#   origin PORTFILE LOG [ADDR]
+#                           serve on ADDR (127.0.0.1), port 0, until killed;
+#                           write the port to PORTFILE; log each
+#                           connection's first line
+#   dns READY LOG           a name server on 127.0.0.1:53 until killed: logs
+#                           each query; answers found.allowed.test and any
+#                           name under corp.example with 198.51.100.7,
+#                           other names with NXDOMAIN; creates READY
 #   connect HOST PORT       CONNECT through the proxy, then ping
 #   get HOST PORT PATH      an absolute-form GET through the proxy
 #   socks HOST PORT         SOCKS5 with a host name, then ping
@@ -32,11 +38,11 @@ import time
 PROXY = ("127.0.0.1", 3128)
 
 
-def origin(portfile, log):
+def origin(portfile, log, addr="127.0.0.1"):
     lock = threading.Lock()
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
+    srv.bind((addr, 0))
     srv.listen(256)
     with open(portfile + ".tmp", "w") as f:
         f.write(str(srv.getsockname()[1]))
@@ -73,6 +79,32 @@ def origin(portfile, log):
     while True:
         c, _ = srv.accept()
         threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def dns(ready, log):
+    srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(("127.0.0.1", 53))
+    open(ready, "w").close()
+    while True:
+        query, client = srv.recvfrom(512)
+        ident, = struct.unpack("!H", query[:2])
+        labels, i = [], 12
+        while query[i]:
+            labels.append(query[i + 1:i + 1 + query[i]].decode().lower())
+            i += 1 + query[i]
+        qtype, = struct.unpack("!H", query[i + 1:i + 3])
+        question = query[12:i + 5]
+        name = ".".join(labels)
+        with open(log, "a") as f:
+            f.write(f"query {name} {qtype}\n")
+        known = name == "found.allowed.test" or name.endswith(".corp.example")
+        answer = b""
+        if known and qtype == 1:
+            answer = (b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) +
+                      socket.inet_aton("198.51.100.7"))
+        flags = 0x8180 if known else 0x8183
+        srv.sendto(struct.pack("!HHHHHH", ident, flags, 1, len(answer) and 1,
+                               0, 0) + question + answer, client)
 
 
 def proxy_connect(timeout=5):
@@ -265,7 +297,7 @@ def slow(n, host, port):
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     {
-        "origin": origin, "connect": connect, "get": get, "socks": socks,
+        "origin": origin, "dns": dns, "connect": connect, "get": get, "socks": socks,
         "socks-ip": lambda a, p: socks(a, p, ip=True), "tls": tls,
         "tls-split": tls_split,
         "direct": direct, "resolve": resolve, "many": many, "slow": slow,
