@@ -19,9 +19,10 @@
  *      request, perhaps for another host, comes on a new connection.
  *   5. A tunnel without a byte either way for idle_timeout_ms is closed.
  *
- * Every refusal is written to report_fd as one JSON object per line, and
- * to log_fd as a line of text; a write to log_fd that would block is
- * dropped, since the caller reads it only while it waits for the command.
+ * Every refusal is written to the report as one JSON object per line, and
+ * to the log as a line of text, up to PROXY_REPORT_MAX and PROXY_LOG_MAX
+ * lines; a write to the log that would block is dropped, since the caller
+ * reads it only while it waits for the command.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -178,10 +179,46 @@ static void json_text(char *out, size_t size, const char *s)
 	out[used] = '\0';
 }
 
+/*
+ * The report and the log are written outside the sandbox, and the command
+ * inside decides how many refusals and failures there are: each is cut
+ * after its bound (server.h) with one line that says so, lest a loop of
+ * refused requests fill the caller's disk or terminal. The counts are the
+ * process's: each backend runs one proxy per process, for one run.
+ */
+static unsigned reported; /* under report_lock */
+static atomic_uint logged;
+
 static void log_line(const struct proxy_server *server, const char *line)
 {
-	if (server->log)
+	unsigned n = atomic_load(&logged);
+
+	if (!server->log || n > PROXY_LOG_MAX)
+		return;
+	n = atomic_fetch_add(&logged, 1);
+	if (n < PROXY_LOG_MAX)
 		server->log(server->ctx, line);
+	else if (n == PROXY_LOG_MAX)
+		server->log(server->ctx,
+			    "further refusals and failures are not logged\n");
+}
+
+static void report_line(const struct proxy_server *server, const char *line)
+{
+	char last[64];
+
+	net_lock_take(&report_lock);
+	if (reported < PROXY_REPORT_MAX) {
+		server->report(server->ctx, line);
+	} else if (reported == PROXY_REPORT_MAX) {
+		snprintf(last, sizeof(last),
+			 "{\"truncated\":true,\"limit\":%u}\n",
+			 (unsigned)PROXY_REPORT_MAX);
+		server->report(server->ctx, last);
+	}
+	if (reported <= PROXY_REPORT_MAX)
+		reported++;
+	net_lock_give(&report_lock);
 }
 
 static void report(const struct conn *c, enum proxy_reason reason)
@@ -196,11 +233,8 @@ static void report(const struct conn *c, enum proxy_reason reason)
 		"{\"protocol\":\"%s\",\"host\":\"%s\",\"port\":%u,\"reason\":\"%s\"}\n",
 		protocol_names[c->protocol], host, (unsigned)c->port,
 		proxy_reason_code(reason));
-	if (n > 0 && c->server->report) {
-		net_lock_take(&report_lock);
-		c->server->report(c->server->ctx, line);
-		net_lock_give(&report_lock);
-	}
+	if (n > 0 && c->server->report)
+		report_line(c->server, line);
 	snprintf(line, sizeof(line), "refused %s %s:%u: %s\n",
 		 protocol_names[c->protocol], host, (unsigned)c->port,
 		 proxy_reason_text(reason));

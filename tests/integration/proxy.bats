@@ -134,6 +134,34 @@ assert_origin_untouched() {
 	[ "$(wc -l <"$REPORT")" -eq 3 ]
 }
 
+@test "proxy: the report and the log of refusals are bounded" {
+	# 10,050 refused requests: the report keeps the first 10,000 and says
+	# it was cut, the -v log the first 1,000 and says the rest are not
+	# logged.
+	run proxy_run_log -v --allow-domain allowed.test -- python3 -c '
+import socket
+for _ in range(10050):
+    s = socket.create_connection(("127.0.0.1", 3128))
+    s.sendall(b"CONNECT other.test:1 HTTP/1.1\r\n\r\n")
+    s.recv(100)
+    s.close()
+print("done")'
+	assert_status 0
+	[ "$output" = done ]
+	[ "$(wc -l <"$REPORT")" -eq 10001 ] ||
+		fail "$(wc -l <"$REPORT") report lines"
+	[ "$(grep -c '"host":"other.test","port":1,"reason":"not-allowed"' \
+		"$REPORT")" -eq 10000 ]
+	[ "$(tail -n 1 "$REPORT")" = '{"truncated":true,"limit":10000}' ]
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$REPORT"
+	[ "$(grep -c '^paddock: proxy: refused connect other.test:1: ' \
+		"$BASE/err")" -eq 1000 ] || fail "log: $(grep -c . "$BASE/err") lines"
+	[ "$(grep -c 'further refusals and failures are not logged' \
+		"$BASE/err")" -eq 1 ]
+}
+
 @test "proxy: a wildcard covers subdomains only, and --deny-domain wins" {
 	run proxy_run --allow-domain '*.allowed.test' \
 		--deny-domain bad.allowed.test -- sh -c '
