@@ -22,8 +22,8 @@ setup() {
 }
 
 teardown() {
-	kill "$ORIGIN_PID" 2>/dev/null || true
-	wait "$ORIGIN_PID" 2>/dev/null || true
+	kill "$ORIGIN_PID" ${TLS_ORIGIN_PID:-} 2>/dev/null || true
+	wait "$ORIGIN_PID" ${TLS_ORIGIN_PID:-} 2>/dev/null || true
 	common_teardown
 }
 
@@ -69,9 +69,17 @@ assert_origin_untouched() {
 	run proxy_run --allow-domain allowed.test -- \
 		python3 "$PT" get allowed.test "$PORT" /path?q=1
 	assert_status 0
+	# The origin adds a line when a hop-by-hop header reached it.
+	[ "${#lines[@]}" -eq 2 ] || fail "output: $output"
 	[ "${lines[0]}" = "HTTP/1.0 200 OK" ]
 	[ "${lines[1]}" = "origin-ok /path?q=1" ]
 	grep -qx "GET /path?q=1 HTTP/1.1" "$ORIGIN_LOG"
+	# The head it got: Host and Accept kept, Proxy-Connection,
+	# Connection, Keep-Alive and Proxy-Authorization replaced by one
+	# "Connection: close".
+	[ "$(grep '^header: ' "$ORIGIN_LOG")" = "header: Host: allowed.test:$PORT
+header: Accept: */*
+header: Connection: close" ] || fail "origin log: $(cat "$ORIGIN_LOG")"
 }
 
 @test "proxy: SOCKS5 with a host name reaches an allowed domain" {
@@ -87,6 +95,32 @@ assert_origin_untouched() {
 		curl -sS -m 10 "http://allowed.test:$PORT/via-env"
 	assert_status 0
 	[ "$output" = "origin-ok /via-env" ]
+	# HTTP through a CONNECT tunnel (--proxytunnel): curl's own CONNECT.
+	run proxy_run --allow-domain allowed.test -- \
+		curl -sS -v -m 10 -p "http://allowed.test:$PORT/via-tunnel"
+	assert_status 0
+	assert_output_contains "> CONNECT allowed.test:$PORT HTTP/1.1"
+	[ "${lines[-1]}" = "origin-ok /via-tunnel" ]
+	# HTTPS: curl takes HTTPS_PROXY, tunnels with CONNECT and verifies
+	# the origin's certificate, its ClientHello naming the CONNECT host.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=allowed.test \
+		-addext subjectAltName=DNS:allowed.test -keyout "$BASE/key.pem" \
+		-out "$BASE/cert.pem" 2>/dev/null
+	python3 "$PT" tls-origin "$BASE/tls-port" "$BASE/cert.pem" "$BASE/key.pem" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	TLS_ORIGIN_PID=$!
+	wait_for_file "$BASE/tls-port"
+	run proxy_run --proxy-resolve tls.test=127.0.0.1 \
+		--allow-domain allowed.test -- sh -c '
+		curl -sS -v -m 10 --cacert "$1" "https://allowed.test:$2/via-https"
+		curl -sS -m 10 --cacert "$1" "https://tls.test:$2/"; echo "curl $?"' \
+		sh "$BASE/cert.pem" "$(cat "$BASE/tls-port")"
+	assert_status 0
+	assert_output_contains "> CONNECT allowed.test:$(cat "$BASE/tls-port") HTTP/1.1"
+	assert_output_contains "origin-tls-ok /via-https"
+	# A name not allowed is refused at CONNECT (curl: 56, the proxy's 403).
+	[ "${lines[-1]}" = "curl 56" ]
+	assert_reported tls.test "$(cat "$BASE/tls-port")" not-allowed
 	run proxy_run --allow-domain allowed.test -- sh -c \
 		'curl -sS -m 10 --socks5-hostname "${ALL_PROXY#socks5h://}" "$1"' \
 		sh "http://allowed.test:$PORT/via-socks"
@@ -404,9 +438,23 @@ time.sleep(0.5)
 		--allow-domain allowed.test -- sleep 30) &
 	pid=$!
 	sleep 0.5
+	# The proxy is the child of paddock's that confined itself with
+	# seccomp (the supervisor does not): it must be there to be killed.
+	local child proxy=
+	for child in $(pgrep -P "$pid"); do
+		if grep -q '^Seccomp:[[:space:]]*2' "/proc/$child/status"; then
+			proxy=$child
+		fi
+	done
+	[ -n "$proxy" ] || fail "no proxy process before paddock is killed"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	sleep 0.5
+	# Gone, or a zombie its new parent has not reaped yet: not running.
+	local state
+	state=$(sed 's/.*) //' "/proc/$proxy/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$state" ] || [ "$state" = Z ] ||
+		fail "the proxy $proxy outlived paddock (state $state)"
 	! pgrep -f -- "$REPORT" >/dev/null || fail "left: $(pgrep -fa -- "$REPORT")"
 }
 

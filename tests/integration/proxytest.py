@@ -7,7 +7,11 @@
 #   origin PORTFILE LOG [ADDR]
 #                           serve on ADDR (127.0.0.1), port 0, until killed;
 #                           write the port to PORTFILE; log each
-#                           connection's first line
+#                           connection's first line, and each header line
+#                           of a GET ("header: NAME: VALUE")
+#   tls-origin PORTFILE CERT KEY
+#                           like origin, over TLS with CERT and KEY, and
+#                           only a GET: answers "origin-tls-ok PATH"
 #   dns READY LOG           a name server on 127.0.0.1:53 until killed: logs
 #                           each query; answers found.allowed.test and any
 #                           name under corp.example with 198.51.100.7,
@@ -28,6 +32,7 @@
 #   slow N HOST PORT        N clients that send a head byte by byte; whether
 #                           a normal client is served meanwhile, and whether
 #                           the proxy closes the slow ones
+import os
 import socket
 import ssl
 import struct
@@ -46,7 +51,6 @@ def origin(portfile, log, addr="127.0.0.1"):
     srv.listen(256)
     with open(portfile + ".tmp", "w") as f:
         f.write(str(srv.getsockname()[1]))
-    import os
     os.rename(portfile + ".tmp", portfile)
 
     def serve(c):
@@ -64,8 +68,14 @@ def origin(portfile, log, addr="127.0.0.1"):
                 f.write(first + "\n")
             if data.startswith(b"GET "):
                 body = ("origin-ok " + first.split(" ")[1] + "\n").encode()
-                headers = data.decode("latin-1").lower()
-                if "proxy-connection" in headers:
+                head = data.split(b"\r\n\r\n")[0].decode("latin-1")
+                with lock, open(log, "a") as f:
+                    for line in head.split("\r\n")[1:]:
+                        f.write("header: " + line + "\n")
+                hop = ("proxy-connection:", "keep-alive:",
+                       "proxy-authorization:", "connection: keep-alive")
+                if any(line.lower().startswith(hop)
+                       for line in head.split("\r\n")[1:]):
                     body += b"hop-by-hop header forwarded\n"
                 c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: " +
                           str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -74,6 +84,33 @@ def origin(portfile, log, addr="127.0.0.1"):
         except OSError:
             pass
         finally:
+            c.close()
+
+    while True:
+        c, _ = srv.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def tls_origin(portfile, cert, key):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.getsockname()[1]))
+    os.rename(portfile + ".tmp", portfile)
+
+    def serve(c):
+        try:
+            c.settimeout(5)
+            t = ctx.wrap_socket(c, server_side=True)
+            path = read_head(t).split(b" ")[1]
+            body = b"origin-tls-ok " + path + b"\n"
+            t.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: " +
+                      str(len(body)).encode() + b"\r\n\r\n" + body)
+            t.close()
+        except (OSError, IndexError):
             c.close()
 
     while True:
@@ -140,7 +177,9 @@ def connect(host, port):
 def get(host, port, path):
     s = proxy_connect()
     s.sendall(f"GET http://{host}:{port}{path} HTTP/1.1\r\nHost: {host}:{port}"
-              f"\r\nProxy-Connection: keep-alive\r\n\r\n".encode())
+              f"\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive"
+              f"\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: Basic eDp5"
+              f"\r\nAccept: */*\r\n\r\n".encode())
     data = b""
     while True:
         chunk = s.recv(4096)
@@ -297,7 +336,7 @@ def slow(n, host, port):
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     {
-        "origin": origin, "dns": dns, "connect": connect, "get": get, "socks": socks,
+        "origin": origin, "tls-origin": tls_origin, "dns": dns, "connect": connect, "get": get, "socks": socks,
         "socks-ip": lambda a, p: socks(a, p, ip=True), "tls": tls,
         "tls-split": tls_split,
         "direct": direct, "resolve": resolve, "many": many, "slow": slow,
