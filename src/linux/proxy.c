@@ -153,6 +153,23 @@ static void keep_only(int sock, int log_fd, int report_fd)
 	}
 }
 
+/*
+ * The name the rules decided on must be the only name looked up. glibc's
+ * resolver, after NXDOMAIN, tries the name again under each "search"
+ * domain of resolv.conf (and HOSTALIASES maps single-label names to
+ * others), so that "nx.allowed.test" could be connected to as
+ * "nx.allowed.test.corp.example", a name no rule saw. An empty
+ * LOCALDOMAIN replaces the search list with none (resolv.conf(5)). Set
+ * here, before the proxy's first lookup and before it has threads, since
+ * the resolver reads the environment when it is first initialized.
+ */
+static int resolve_only_the_name(void)
+{
+	if (setenv("LOCALDOMAIN", "", 1) < 0 || unsetenv("HOSTALIASES") < 0)
+		return -errno;
+	return 0;
+}
+
 static _Noreturn void proxy_main(const struct paddock_policy *policy,
 				 int landlock_abi,
 				 const struct sock_fprog *filter, pid_t parent,
@@ -174,6 +191,10 @@ static _Noreturn void proxy_main(const struct paddock_policy *policy,
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (confine(landlock_abi, filter) < 0) {
 		write_log(&out, "cannot confine the proxy itself\n");
+		_exit(1);
+	}
+	if (resolve_only_the_name() < 0) {
+		write_log(&out, "cannot turn off the resolver's search list\n");
 		_exit(1);
 	}
 	if (policy_proxy_rules(policy, &rules, &map, NULL) < 0)

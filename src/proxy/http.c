@@ -17,8 +17,12 @@
  *   fits and holds nothing but name or address characters; percent-encoding
  *   is refused, never decoded.
  * - One Host header at most, and it must name the target: the Host header
- *   is what an origin server routes by, so a request for an allowed target
- *   with another Host would reach a virtual host the rules never saw.
+ *   is what an origin server routes by, so an absolute-form request for an
+ *   allowed target with another Host would reach a virtual host the rules
+ *   never saw. This holds only for the head parsed here: what a client
+ *   sends inside a CONNECT tunnel, plain HTTP included, is relayed unread,
+ *   so a request there may name any Host served at the allowed address
+ *   (docs/network.md, "Limits, by design").
  */
 #include <string.h>
 

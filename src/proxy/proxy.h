@@ -320,9 +320,11 @@ enum proxy_socks5_rep proxy_socks5_rep_for(enum proxy_reason reason);
 /*
  * The server name in the ClientHello a client sends first through a CONNECT
  * tunnel. DONE with the name in sni, or sni empty when the client sent
- * none; BAD with PROXY_NOT_TLS when the bytes are not a TLS handshake
- * record, PROXY_BAD_REQUEST when the ClientHello is malformed, repeats the
- * name, or is split over several records. Reads at most 5 + 16384 bytes.
+ * none; BAD with PROXY_NOT_TLS only when the first two bytes are not
+ * those of a TLS handshake record (22, 3), and with PROXY_BAD_REQUEST for
+ * any other shape: a ClientHello that is malformed, repeats the name, is
+ * split over several records, or follows an empty or tiny first record.
+ * Reads at most 5 + 16384 bytes.
  */
 enum proxy_parse proxy_tls_sni(const uint8_t *buf, size_t len,
 			       char sni[PROXY_NAME_MAX + 2],

@@ -19,9 +19,10 @@
  *      request, perhaps for another host, comes on a new connection.
  *   5. A tunnel without a byte either way for idle_timeout_ms is closed.
  *
- * Every refusal is written to report_fd as one JSON object per line, and
- * to log_fd as a line of text; a write to log_fd that would block is
- * dropped, since the caller reads it only while it waits for the command.
+ * Every refusal is written to the report as one JSON object per line, and
+ * to the log as a line of text, up to PROXY_REPORT_MAX and PROXY_LOG_MAX
+ * lines; a write to the log that would block is dropped, since the caller
+ * reads it only while it waits for the command.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 #include "proxy/server.h"
 
 #define RELAY_BUFFER 16384
+/* The pause after a wake-up of a tunnel that moved nothing. */
+#define RELAY_STALL_MS 50
 /* The start of a tunnel held for the ClientHello: a record header and the
  * largest record (proxy_tls_sni reads no further). */
 #define HELLO_MAX (5 + 16384)
@@ -176,10 +179,46 @@ static void json_text(char *out, size_t size, const char *s)
 	out[used] = '\0';
 }
 
+/*
+ * The report and the log are written outside the sandbox, and the command
+ * inside decides how many refusals and failures there are: each is cut
+ * after its bound (server.h) with one line that says so, lest a loop of
+ * refused requests fill the caller's disk or terminal. The counts are the
+ * process's: each backend runs one proxy per process, for one run.
+ */
+static unsigned reported; /* under report_lock */
+static atomic_uint logged;
+
 static void log_line(const struct proxy_server *server, const char *line)
 {
-	if (server->log)
+	unsigned n = atomic_load(&logged);
+
+	if (!server->log || n > PROXY_LOG_MAX)
+		return;
+	n = atomic_fetch_add(&logged, 1);
+	if (n < PROXY_LOG_MAX)
 		server->log(server->ctx, line);
+	else if (n == PROXY_LOG_MAX)
+		server->log(server->ctx,
+			    "further refusals and failures are not logged\n");
+}
+
+static void report_line(const struct proxy_server *server, const char *line)
+{
+	char last[64];
+
+	net_lock_take(&report_lock);
+	if (reported < PROXY_REPORT_MAX) {
+		server->report(server->ctx, line);
+	} else if (reported == PROXY_REPORT_MAX) {
+		snprintf(last, sizeof(last),
+			 "{\"truncated\":true,\"limit\":%u}\n",
+			 (unsigned)PROXY_REPORT_MAX);
+		server->report(server->ctx, last);
+	}
+	if (reported <= PROXY_REPORT_MAX)
+		reported++;
+	net_lock_give(&report_lock);
 }
 
 static void report(const struct conn *c, enum proxy_reason reason)
@@ -194,11 +233,8 @@ static void report(const struct conn *c, enum proxy_reason reason)
 		"{\"protocol\":\"%s\",\"host\":\"%s\",\"port\":%u,\"reason\":\"%s\"}\n",
 		protocol_names[c->protocol], host, (unsigned)c->port,
 		proxy_reason_code(reason));
-	if (n > 0 && c->server->report) {
-		net_lock_take(&report_lock);
-		c->server->report(c->server->ctx, line);
-		net_lock_give(&report_lock);
-	}
+	if (n > 0 && c->server->report)
+		report_line(c->server, line);
 	snprintf(line, sizeof(line), "refused %s %s:%u: %s\n",
 		 protocol_names[c->protocol], host, (unsigned)c->port,
 		 proxy_reason_text(reason));
@@ -446,6 +482,12 @@ static enum hello hello_verdict(struct conn *c, const uint8_t *hello,
 	return HELLO_REFUSED;
 }
 
+/*
+ * One direction of a tunnel. Its buffer is either empty, and then from is
+ * read once poll() says it is readable, or holds bytes, and then to is
+ * written once poll() says it is writable; a send that would block is
+ * never retried before that.
+ */
 struct direction {
 	net_socket from, to;
 	bool open; /* from has not ended */
@@ -453,7 +495,25 @@ struct direction {
 	size_t len, off; /* bytes waiting to be written */
 };
 
-static bool step(struct direction *d, short revents_from, short revents_to)
+/* What one wake-up of the relay did. */
+struct progress {
+	bool moved; /* bytes were read or written */
+	bool changed; /* a side ended */
+};
+
+/* The events to wait for on a socket: its own direction's reading, the
+ * other direction's writing. */
+static short wanted(const struct direction *from_it,
+		    const struct direction *to_it)
+{
+	return (short)((from_it->open && !from_it->len ? POLLIN : 0) |
+		       (to_it->len ? POLLOUT : 0));
+}
+
+/* Read, then write, as far as the events poll() reported allow; false to
+ * end the tunnel. */
+static bool step(struct direction *d, short revents_from, short revents_to,
+		 struct progress *p)
 {
 	net_ssize n;
 
@@ -462,21 +522,53 @@ static bool step(struct direction *d, short revents_from, short revents_to)
 		if (n > 0) {
 			d->len = (size_t)n;
 			d->off = 0;
+			p->moved = true;
 		} else if (n == 0 || !net_would_block()) {
 			d->open = false;
+			p->changed = true;
 			shutdown(d->to, NET_SHUT_WR);
 		}
 	}
-	if (d->len && (revents_to & POLLOUT || revents_from)) {
+	if (d->len && (revents_to & POLLOUT)) {
 		n = send_some(d->to, d->buf + d->off, d->len);
 		if (n > 0) {
 			d->off += (size_t)n;
 			d->len -= (size_t)n;
+			p->moved = true;
 		} else if (n < 0 && !net_would_block()) {
 			return false;
 		}
 	}
 	return true;
+}
+
+/*
+ * Wait until one of the tunnel's sockets is ready for what the directions
+ * want of it, or the deadline; the events each reported, client first.
+ * A socket nothing is wanted of is left out of the poll set: poll() and
+ * WSAPoll() report POLLHUP and POLLERR whatever was asked, so a socket
+ * whose peer has hung up, polled for nothing, would wake the relay at
+ * once, again and again, while the bytes for it wait on a reader that
+ * does not read. Returns poll()'s result.
+ */
+static int relay_wait(const struct direction *up, const struct direction *down,
+		      long long deadline, short ret_revents[2])
+{
+	const struct direction *from[2] = { up, down };
+	short want[2] = { wanted(up, down), wanted(down, up) };
+	net_pollfd pfd[2];
+	unsigned n = 0, k = 0;
+	int r;
+
+	for (int i = 0; i < 2; i++) {
+		if (want[i])
+			pfd[n++] = (net_pollfd){ .fd = from[i]->from,
+						 .events = want[i] };
+	}
+	r = net_poll(pfd, n, remaining(deadline));
+	for (int i = 0; i < 2; i++)
+		ret_revents[i] = r > 0 && want[i] ? pfd[k++].revents : 0;
+	return r;
 }
 
 /* The client's first bytes through a tunnel to a name, held until
@@ -505,28 +597,51 @@ static bool held_settle(struct conn *c, struct held *h)
 }
 
 /* Read the client's next bytes into the held ones; false to end. */
-static bool held_read(struct conn *c, struct held *h)
+static bool held_read(struct conn *c, struct held *h, struct progress *p)
 {
 	net_ssize n = recv_some(c->client, h->buf + h->len, HELLO_MAX - h->len);
 
-	if (n > 0)
+	if (n > 0) {
 		h->len += (size_t)n;
+		p->moved = true;
+	}
 	return n > 0 || (n < 0 && net_would_block());
 }
 
-static void poll_events(net_pollfd pfd[2], const struct direction *up,
-			const struct direction *down)
+/*
+ * One wake-up of the relay: false to end the tunnel. The idle deadline
+ * moves only when bytes do, so that a tunnel woken without moving any
+ * (a peer hung up, nobody reads) still reaches it.
+ */
+static bool relay_turn(struct conn *c, struct direction *up,
+		       struct direction *down, struct held *h,
+		       long long *idle_deadline)
 {
-	pfd[0] = (net_pollfd){
-		.fd = up->from,
-		.events = (short)((up->open && !up->len ? POLLIN : 0) |
-				  (down->len ? POLLOUT : 0)),
-	};
-	pfd[1] = (net_pollfd){
-		.fd = down->from,
-		.events = (short)((down->open && !down->len ? POLLIN : 0) |
-				  (up->len ? POLLOUT : 0)),
-	};
+	struct progress p = { 0 };
+	short ev[2];
+	int r = relay_wait(up, down, *idle_deadline, ev);
+
+	if (r < 0)
+		return net_interrupted();
+	if (r == 0)
+		return remaining(*idle_deadline) > 0;
+	if ((ev[0] | ev[1]) & (POLLNVAL | POLLERR))
+		return false;
+	if (h->checking && (ev[0] & (POLLIN | POLLHUP))) {
+		if (!held_read(c, h, &p))
+			return false;
+		ev[0] &= (short)~(POLLIN | POLLHUP);
+	}
+	if (!step(up, ev[0], ev[1], &p) || !step(down, ev[1], ev[0], &p))
+		return false;
+	if (p.moved)
+		*idle_deadline = now_ms() + c->server->idle_timeout_ms;
+	else if (!p.changed)
+		/* Woken for nothing: a POLLHUP on a socket waited on for
+		 * POLLOUT, which WSAPoll may report after the peer's FIN
+		 * alone. Pause, rather than spin until the deadline. */
+		net_sleep_ms(RELAY_STALL_MS);
+	return true;
 }
 
 /*
@@ -559,30 +674,10 @@ static void relay(struct conn *c, const void *pending, size_t pending_len,
 				    .to = c->client,
 				    .open = true };
 	idle_deadline = now_ms() + c->server->idle_timeout_ms;
-	while (up->open || down->open || up->len || down->len) {
-		net_pollfd pfd[2];
-		int r;
-
-		if (!held_settle(c, &h))
-			break;
-		poll_events(pfd, up, down);
-		r = net_poll(pfd, 2, remaining(idle_deadline));
-		if (r < 0 && net_interrupted())
-			continue;
-		if (r <= 0 && remaining(idle_deadline) == 0)
-			break;
-		if (r <= 0)
-			continue;
-		if ((pfd[0].revents | pfd[1].revents) & (POLLNVAL | POLLERR))
-			break;
-		idle_deadline = now_ms() + c->server->idle_timeout_ms;
-		if (h.checking && (pfd[0].revents & (POLLIN | POLLHUP))) {
-			if (!held_read(c, &h))
-				break;
-			pfd[0].revents &= (short)~(POLLIN | POLLHUP);
-		}
-		if (!step(up, pfd[0].revents, pfd[1].revents) ||
-		    !step(down, pfd[1].revents, pfd[0].revents))
+	/* Both sides ended and every byte written: nothing is wanted. */
+	while (wanted(up, down) || wanted(down, up)) {
+		if (!held_settle(c, &h) ||
+		    !relay_turn(c, up, down, &h, &idle_deadline))
 			break;
 	}
 out:

@@ -24,6 +24,13 @@
 #define PROXY_CONNECT_TIMEOUT_MS 10000
 #define PROXY_IDLE_TIMEOUT_MS 300000
 
+/* Bounds on what the command can make the proxy write outside the
+ * sandbox in one run: report lines (then one {"truncated":true,...}
+ * line), and log lines of refusals and failures (then one saying the
+ * rest are not logged). */
+#define PROXY_REPORT_MAX 10000
+#define PROXY_LOG_MAX 1000
+
 struct proxy_server {
 	const struct proxy_rules *rules;
 	const struct proxy_map_entry *map;

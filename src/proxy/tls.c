@@ -13,6 +13,12 @@
  * - Only the first record is read, at most 5 + 16384 bytes. A ClientHello
  *   split over several records is refused rather than reassembled: it is
  *   rare in practice, and reassembly would be unbounded state.
+ * - "Not TLS", which lets a tunnel through unchecked, is said only of a
+ *   stream whose first two bytes are not those of a handshake record
+ *   (22, then major version 3). Once they are, every shape this parser
+ *   does not accept is refused: servers reassemble a handshake message
+ *   across records, so an empty first record, or one carrying a byte of
+ *   the ClientHello, is followed by a whole ClientHello the server reads.
  * - A second server_name extension, or a second host name in it, is
  *   refused: servers disagree on which one wins, and the proxy must check
  *   the one the server will use.
@@ -24,6 +30,7 @@
 #include "proxy.h"
 
 #define RECORD_HANDSHAKE 22
+#define RECORD_MAJOR 3
 #define HANDSHAKE_CLIENT_HELLO 1
 #define EXTENSION_SERVER_NAME 0
 #define NAME_TYPE_HOST 0
@@ -137,8 +144,10 @@ enum proxy_parse proxy_tls_sni(const uint8_t *buf, size_t len,
 	sni[0] = '\0';
 	*ret_reason = PROXY_NOT_TLS;
 	if ((len >= 1 && buf[0] != RECORD_HANDSHAKE) ||
-	    (len >= 2 && buf[1] != 3))
+	    (len >= 2 && buf[1] != RECORD_MAJOR))
 		return PROXY_PARSE_BAD;
+	/* From here on the stream claims to be TLS: nothing passes unread. */
+	*ret_reason = PROXY_BAD_REQUEST;
 	if (len < 5)
 		return PROXY_PARSE_MORE;
 	record_len = (size_t)buf[3] << 8 | buf[4];
@@ -151,7 +160,6 @@ enum proxy_parse proxy_tls_sni(const uint8_t *buf, size_t len,
 	record = (struct cursor){ .p = buf + 5, .left = record_len };
 	take(&record, 1);
 	hello_len = take_num(&record, 3);
-	*ret_reason = PROXY_BAD_REQUEST;
 	if (hello_len != record.left)
 		return PROXY_PARSE_BAD;
 	hello = (struct cursor){ .p = record.p, .left = hello_len };

@@ -22,8 +22,8 @@ setup() {
 }
 
 teardown() {
-	kill "$ORIGIN_PID" 2>/dev/null || true
-	wait "$ORIGIN_PID" 2>/dev/null || true
+	kill "$ORIGIN_PID" ${TLS_ORIGIN_PID:-} 2>/dev/null || true
+	wait "$ORIGIN_PID" ${TLS_ORIGIN_PID:-} 2>/dev/null || true
 	common_teardown
 }
 
@@ -69,9 +69,17 @@ assert_origin_untouched() {
 	run proxy_run --allow-domain allowed.test -- \
 		python3 "$PT" get allowed.test "$PORT" /path?q=1
 	assert_status 0
+	# The origin adds a line when a hop-by-hop header reached it.
+	[ "${#lines[@]}" -eq 2 ] || fail "output: $output"
 	[ "${lines[0]}" = "HTTP/1.0 200 OK" ]
 	[ "${lines[1]}" = "origin-ok /path?q=1" ]
 	grep -qx "GET /path?q=1 HTTP/1.1" "$ORIGIN_LOG"
+	# The head it got: Host and Accept kept, Proxy-Connection,
+	# Connection, Keep-Alive and Proxy-Authorization replaced by one
+	# "Connection: close".
+	[ "$(grep '^header: ' "$ORIGIN_LOG")" = "header: Host: allowed.test:$PORT
+header: Accept: */*
+header: Connection: close" ] || fail "origin log: $(cat "$ORIGIN_LOG")"
 }
 
 @test "proxy: SOCKS5 with a host name reaches an allowed domain" {
@@ -87,6 +95,32 @@ assert_origin_untouched() {
 		curl -sS -m 10 "http://allowed.test:$PORT/via-env"
 	assert_status 0
 	[ "$output" = "origin-ok /via-env" ]
+	# HTTP through a CONNECT tunnel (--proxytunnel): curl's own CONNECT.
+	run proxy_run --allow-domain allowed.test -- \
+		curl -sS -v -m 10 -p "http://allowed.test:$PORT/via-tunnel"
+	assert_status 0
+	assert_output_contains "> CONNECT allowed.test:$PORT HTTP/1.1"
+	[ "${lines[-1]}" = "origin-ok /via-tunnel" ]
+	# HTTPS: curl takes HTTPS_PROXY, tunnels with CONNECT and verifies
+	# the origin's certificate, its ClientHello naming the CONNECT host.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=allowed.test \
+		-addext subjectAltName=DNS:allowed.test -keyout "$BASE/key.pem" \
+		-out "$BASE/cert.pem" 2>/dev/null
+	python3 "$PT" tls-origin "$BASE/tls-port" "$BASE/cert.pem" "$BASE/key.pem" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	TLS_ORIGIN_PID=$!
+	wait_for_file "$BASE/tls-port"
+	run proxy_run --proxy-resolve tls.test=127.0.0.1 \
+		--allow-domain allowed.test -- sh -c '
+		curl -sS -v -m 10 --cacert "$1" "https://allowed.test:$2/via-https"
+		curl -sS -m 10 --cacert "$1" "https://tls.test:$2/"; echo "curl $?"' \
+		sh "$BASE/cert.pem" "$(cat "$BASE/tls-port")"
+	assert_status 0
+	assert_output_contains "> CONNECT allowed.test:$(cat "$BASE/tls-port") HTTP/1.1"
+	assert_output_contains "origin-tls-ok /via-https"
+	# A name not allowed is refused at CONNECT (curl: 56, the proxy's 403).
+	[ "${lines[-1]}" = "curl 56" ]
+	assert_reported tls.test "$(cat "$BASE/tls-port")" not-allowed
 	run proxy_run --allow-domain allowed.test -- sh -c \
 		'curl -sS -m 10 --socks5-hostname "${ALL_PROXY#socks5h://}" "$1"' \
 		sh "http://allowed.test:$PORT/via-socks"
@@ -132,6 +166,34 @@ assert_origin_untouched() {
 	grep -q '"protocol":"http"' "$REPORT"
 	grep -q '"protocol":"socks5"' "$REPORT"
 	[ "$(wc -l <"$REPORT")" -eq 3 ]
+}
+
+@test "proxy: the report and the log of refusals are bounded" {
+	# 10,050 refused requests: the report keeps the first 10,000 and says
+	# it was cut, the -v log the first 1,000 and says the rest are not
+	# logged.
+	run proxy_run_log -v --allow-domain allowed.test -- python3 -c '
+import socket
+for _ in range(10050):
+    s = socket.create_connection(("127.0.0.1", 3128))
+    s.sendall(b"CONNECT other.test:1 HTTP/1.1\r\n\r\n")
+    s.recv(100)
+    s.close()
+print("done")'
+	assert_status 0
+	[ "$output" = done ]
+	[ "$(wc -l <"$REPORT")" -eq 10001 ] ||
+		fail "$(wc -l <"$REPORT") report lines"
+	[ "$(grep -c '"host":"other.test","port":1,"reason":"not-allowed"' \
+		"$REPORT")" -eq 10000 ]
+	[ "$(tail -n 1 "$REPORT")" = '{"truncated":true,"limit":10000}' ]
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$REPORT"
+	[ "$(grep -c '^paddock: proxy: refused connect other.test:1: ' \
+		"$BASE/err")" -eq 1000 ] || fail "log: $(grep -c . "$BASE/err") lines"
+	[ "$(grep -c 'further refusals and failures are not logged' \
+		"$BASE/err")" -eq 1 ]
 }
 
 @test "proxy: a wildcard covers subdomains only, and --deny-domain wins" {
@@ -200,6 +262,76 @@ assert_origin_untouched() {
 	run proxy_run --allow-domain allowed.test -- \
 		python3 "$PT" tls allowed.test "$PORT" allowed.test
 	grep -qx tls-client-hello "$ORIGIN_LOG"
+}
+
+@test "proxy: a ClientHello after an empty or a one-byte first record is refused" {
+	# Servers reassemble a ClientHello across records: the proxy must not
+	# take a short first record for "not TLS" and let the rest through.
+	run proxy_run_log -v --allow-domain allowed.test -- sh -c '
+		python3 "$1" tls-split allowed.test "$2" other.test frag
+		python3 "$1" tls-split allowed.test "$2" other.test empty' \
+		sh "$PT" "$PORT"
+	assert_status 0
+	[ "${lines[0]}" = "HTTP/1.1 200 Connection established" ]
+	[ "${lines[1]}" = closed ]
+	[ "${lines[3]}" = closed ]
+	[ "${#lines[@]}" -eq 4 ]
+	assert_origin_untouched
+	[ "$(grep -c "\"host\":\"allowed.test\",\"port\":$PORT,\"reason\":\"bad-request\"" \
+		"$REPORT")" -eq 2 ] || fail "report: $(cat "$REPORT")"
+	[ "$(grep -c "^paddock: proxy: refused connect allowed.test:$PORT: " \
+		"$BASE/err")" -eq 2 ] || fail "not logged at -v: $(cat "$BASE/err")"
+	# The same client's ClientHello, whole and naming the host, goes on.
+	run proxy_run --allow-domain allowed.test -- \
+		python3 "$PT" tls-split allowed.test "$PORT" allowed.test whole
+	assert_status 0
+	grep -qx tls-client-hello "$ORIGIN_LOG"
+	[ ! -s "$REPORT" ]
+}
+
+@test "proxy: a name is looked up as named, never under the resolver's search domains" {
+	# A mount and network namespace of the test's own: a resolv.conf with
+	# a search domain, a name server on its loopback, and an origin at
+	# 198.51.100.7, the address that name server gives found.allowed.test
+	# and every name under corp.example.
+	local ns=(unshare --mount --net)
+	[ "$(id -u)" -eq 0 ] || ns=(unshare --map-root-user --mount --net)
+	"${ns[@]}" true 2>/dev/null ||
+		skip "cannot create a mount and network namespace here"
+	printf 'nameserver 127.0.0.1\nsearch corp.example\noptions attempts:1 timeout:1\n' \
+		>"$BASE/resolv.conf"
+	run "${ns[@]}" sh -c '
+		ip=$(command -v ip || echo /usr/sbin/ip)
+		"$ip" link set lo up && "$ip" addr add 198.51.100.7/32 dev lo &&
+			mount --bind "$1/resolv.conf" /etc/resolv.conf || exit 99
+		python3 "$2" dns "$1/dns.ready" "$1/dns.log" </dev/null >/dev/null 2>&1 &
+		dns=$!
+		python3 "$2" origin "$1/ns.port" "$1/ns.log" 198.51.100.7 \
+			</dev/null >/dev/null 2>&1 &
+		origin=$!
+		tries=100
+		while { [ ! -e "$1/dns.ready" ] || [ ! -e "$1/ns.port" ]; } &&
+			[ "$tries" -gt 0 ]; do
+			sleep 0.05
+			tries=$((tries - 1))
+		done
+		"$3" run --network proxy --allow-domain "*.allowed.test" -- sh -c "
+			python3 \"\$1\" connect found.allowed.test \"\$2\"
+			python3 \"\$1\" connect nx.allowed.test \"\$2\"" \
+			sh "$2" "$(cat "$1/ns.port")"
+		status=$?
+		kill "$dns" "$origin"
+		exit "$status"' sh "$BASE" "$PT" "$PADDOCK"
+	assert_status 0
+	# The name the server knows is looked up and reached...
+	[ "${lines[0]}" = "HTTP/1.1 200 Connection established" ]
+	[ "${lines[1]}" = pong ]
+	grep -qx "query found.allowed.test 1" "$BASE/dns.log"
+	# ...and one it does not know fails, never retried as another name.
+	[ "${lines[2]}" = "HTTP/1.1 502 Bad Gateway" ]
+	grep -qx "query nx.allowed.test 1" "$BASE/dns.log"
+	! grep corp.example "$BASE/dns.log" || fail "searched: $(cat "$BASE/dns.log")"
+	[ "$(grep -c ping "$BASE/ns.log")" -eq 1 ]
 }
 
 @test "proxy: connections that bypass the proxy have no route out" {
@@ -306,9 +438,23 @@ time.sleep(0.5)
 		--allow-domain allowed.test -- sleep 30) &
 	pid=$!
 	sleep 0.5
+	# The proxy is the child of paddock's that confined itself with
+	# seccomp (the supervisor does not): it must be there to be killed.
+	local child proxy=
+	for child in $(pgrep -P "$pid"); do
+		if grep -q '^Seccomp:[[:space:]]*2' "/proc/$child/status"; then
+			proxy=$child
+		fi
+	done
+	[ -n "$proxy" ] || fail "no proxy process before paddock is killed"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	sleep 0.5
+	# Gone, or a zombie its new parent has not reaped yet: not running.
+	local state
+	state=$(sed 's/.*) //' "/proc/$proxy/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$state" ] || [ "$state" = Z ] ||
+		fail "the proxy $proxy outlived paddock (state $state)"
 	! pgrep -f -- "$REPORT" >/dev/null || fail "left: $(pgrep -fa -- "$REPORT")"
 }
 

@@ -13,6 +13,11 @@
 
 #include "proxy/server.h"
 
+#ifndef _WIN32
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#endif
+
 static int failures;
 
 #define CHECK(cond, ...)                                            \
@@ -96,14 +101,69 @@ static net_socket to_proxy(uint16_t port)
 	return s;
 }
 
-/* The origin: answers "ping" with "pong" and a GET with a line naming
- * its request line. */
+#ifndef _WIN32
+static size_t stall_sent;
+static int stall_unread; /* bytes the proxy left unread at the end */
+
+/* The proxy's socket for the origin's connection c: this process is the
+ * proxy, so it is one of our descriptors. -1 when none is. */
+static int proxy_side_of(int c)
+{
+	struct sockaddr_in here, there, a, b;
+	socklen_t len = sizeof(here);
+
+	if (getsockname(c, (struct sockaddr *)&here, &len) != 0 ||
+	    getpeername(c, (struct sockaddr *)&there, &len) != 0)
+		return -1;
+	for (int fd = 3; fd < 1024; fd++) {
+		socklen_t la = sizeof(a), lb = sizeof(b);
+
+		if (fd != c &&
+		    getsockname(fd, (struct sockaddr *)&a, &la) == 0 &&
+		    getpeername(fd, (struct sockaddr *)&b, &lb) == 0 &&
+		    la == sizeof(a) && a.sin_port == there.sin_port &&
+		    b.sin_port == here.sin_port)
+			return fd;
+	}
+	return -1;
+}
+
+/* "stall": send until the proxy stops reading, its buffers towards a
+ * client that reads nothing being full, then end the sending side, so
+ * that the FIN reaches a proxy still holding bytes for the client. */
+static void origin_stall(int c)
+{
+	static char chunk[16384];
+	int proxy = proxy_side_of(c), queued = 0;
+
+	memset(chunk, 'A', sizeof(chunk));
+	while (proxy >= 0 && !queued && stall_sent < 64 * 1024 * 1024) {
+		if (send(c, chunk, sizeof(chunk), 0) != (ssize_t)sizeof(chunk))
+			break;
+		stall_sent += sizeof(chunk);
+		for (int i = 0; i < 150; i++) {
+			if (ioctl(proxy, FIONREAD, &queued) != 0 || !queued)
+				break;
+			net_sleep_ms(2);
+		}
+	}
+	stall_unread = queued;
+	shutdown(c, SHUT_WR);
+}
+#endif
+
+/* The origin: answers "ping" with "pong", a GET with a line naming its
+ * request line, and "stall" with origin_stall(). */
 static void origin_client(void *arg)
 {
 	net_socket c = (net_socket)(uintptr_t)arg;
 	char buf[1024];
 	size_t n = read_reply(c, buf, sizeof(buf));
 
+#ifndef _WIN32
+	if (n >= 5 && memcmp(buf, "stall", 5) == 0)
+		origin_stall(c);
+#endif
 	if (n >= 4 && memcmp(buf, "ping", 4) == 0) {
 		send(c, "pong\n", 5, 0);
 	} else if (n >= 4 && memcmp(buf, "GET ", 4) == 0) {
@@ -133,6 +193,69 @@ static void serve(void *arg)
 {
 	proxy_serve(arg);
 }
+
+#ifndef _WIN32
+static long long cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A client that ends its sending side and reads nothing, while the
+ * server sends until the proxy holds bytes for the client and then ends
+ * too: the proxy waits without spinning (once, the server's hung-up
+ * socket, polled for nothing, woke it at once, forever), and the tunnel
+ * ends at the idle deadline, which moves only when bytes do.
+ * POSIX only: origin_stall() finds the proxy's socket among ours.
+ */
+static void half_closed_tunnel(uint16_t proxy, uint16_t origin_port,
+			       const atomic_uint *live, unsigned idle_ms)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	int small = 4096, s = socket(AF_INET, SOCK_STREAM, 0);
+	char req[128], buf[256];
+	long long cpu, deadline;
+	int n;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(proxy);
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if (connect(s, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		CHECK(false, "cannot reach the proxy");
+		return;
+	}
+	n = snprintf(req, sizeof(req),
+		     "CONNECT allowed.test:%u HTTP/1.1\r\n\r\n",
+		     (unsigned)origin_port);
+	send(s, req, (size_t)n, 0);
+	read_reply(s, buf, sizeof(buf));
+	CHECK(strstr(buf, " 200 ") != NULL, "CONNECT: '%s'", buf);
+	send(s, "stall\n", 6, 0);
+	shutdown(s, SHUT_WR);
+
+	/* The origin has sent and ended once it has counted its bytes. */
+	for (int i = 0; i < 100 && atomic_load(live) && !stall_sent; i++)
+		net_sleep_ms(50);
+	net_sleep_ms(500);
+	CHECK(stall_sent && stall_unread > 0,
+	      "the origin sent %zu bytes, %d of them left unread", stall_sent,
+	      stall_unread);
+	cpu = cpu_ms();
+	net_sleep_ms(1000);
+	cpu = cpu_ms() - cpu;
+	CHECK(cpu < 200, "the proxy used %lld ms of CPU in 1 s, waiting", cpu);
+
+	deadline = net_now_ms() + idle_ms + 3000;
+	while (atomic_load(live) && net_now_ms() < deadline)
+		net_sleep_ms(50);
+	CHECK(atomic_load(live) == 0,
+	      "the half-closed tunnel outlived its idle deadline");
+	net_close(s);
+}
+#endif
 
 static void connect_and_ping(uint16_t proxy, const char *host, uint16_t port,
 			     const char *want, bool ping)
@@ -177,6 +300,17 @@ int main(void)
 #endif
 	origin_s = listen_loopback(&origin_port);
 	proxy_s = listen_loopback(&proxy_port);
+#ifndef _WIN32
+	/* The proxy's sockets towards clients inherit a small, fixed send
+	 * buffer: no autotuning, so that a client that reads nothing stops
+	 * the proxy after a few bytes, every time. */
+	{
+		int small = 4096;
+
+		setsockopt(proxy_s, SOL_SOCKET, SO_SNDBUF, &small,
+			   sizeof(small));
+	}
+#endif
 	proxy_rules_init(&rules);
 	CHECK(proxy_rules_add(&rules, PROXY_ALLOW, "allowed.test") == PROXY_OK,
 	      "allow pattern");
@@ -194,7 +328,7 @@ int main(void)
 		.connections_max = 16,
 		.head_timeout_ms = 2000,
 		.connect_timeout_ms = 2000,
-		.idle_timeout_ms = 5000,
+		.idle_timeout_ms = 2000,
 	};
 	net_thread(origin, (void *)(uintptr_t)origin_s);
 	net_thread(serve, &server);
@@ -240,6 +374,12 @@ int main(void)
 		CHECK(strstr(buf, "pong") != NULL, "SOCKS5 tunnel: '%s'", buf);
 	}
 	net_close(s);
+
+#ifndef _WIN32
+	/* Last: it waits for every connection to end. */
+	half_closed_tunnel(proxy_port, origin_port, &live,
+			   server.idle_timeout_ms);
+#endif
 
 	net_lock_take(&report_lock);
 	CHECK(strstr(reports, "\"host\":\"other.test\",\"port\":") != NULL &&

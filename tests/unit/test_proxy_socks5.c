@@ -300,6 +300,91 @@ static void sni_refused(void **state)
 	assert_int_equal(proxy_tls_sni(buf, len, sni, &r), PROXY_PARSE_BAD);
 }
 
+/*
+ * Servers reassemble a ClientHello across records: a first record that is
+ * empty, or carries a byte of the ClientHello, must be refused, never let
+ * through as "not TLS", or the whole ClientHello after it goes unchecked.
+ */
+static void assert_refused_start(const uint8_t *buf, size_t len)
+{
+	char sni[PROXY_NAME_MAX + 2];
+	enum proxy_reason r;
+	size_t k;
+
+	for (k = 1; k <= len; k++) {
+		enum proxy_parse p = proxy_tls_sni(buf, k, sni, &r);
+
+		if (p != PROXY_PARSE_MORE)
+			break;
+	}
+	assert_true(k <= len);
+	assert_int_equal(proxy_tls_sni(buf, k, sni, &r), PROXY_PARSE_BAD);
+	assert_int_equal(r, PROXY_BAD_REQUEST);
+	/* A longer prefix of the same stream gives the same answer. */
+	assert_int_equal(proxy_tls_sni(buf, len, sni, &r), PROXY_PARSE_BAD);
+	assert_int_equal(r, PROXY_BAD_REQUEST);
+}
+
+static void sni_odd_records_refused(void **state)
+{
+	uint8_t exts[300], hello[512], buf[600];
+	size_t n, len, body;
+	/* The first record's length: empty, the handshake type alone, the
+	 * type and two of the three bytes of its length. */
+	static const size_t firsts[] = { 0, 1, 3 };
+
+	(void)state;
+	n = sni_ext(exts, "evil.net");
+	len = client_hello(hello, exts, n);
+	body = len - 5;
+
+	/* Each short first record, then a record with the rest. */
+	for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
+		size_t used = firsts[i], m = 0;
+
+		buf[m++] = 22;
+		buf[m++] = 3;
+		buf[m++] = 1;
+		m += put16(buf + m, used);
+		memcpy(buf + m, hello + 5, used);
+		m += used;
+		buf[m++] = 22;
+		buf[m++] = 3;
+		buf[m++] = 1;
+		m += put16(buf + m, body - used);
+		memcpy(buf + m, hello + 5 + used, body - used);
+		m += body - used;
+		assert_refused_start(buf, m);
+	}
+
+	/* A handshake message other than a ClientHello (here ServerHello). */
+	memcpy(buf, hello, len);
+	buf[5] = 2;
+	assert_refused_start(buf, len);
+
+	/* A record longer than TLS allows (16385 bytes). */
+	memcpy(buf, hello, len);
+	put16(buf + 3, 16385);
+	assert_refused_start(buf, len);
+}
+
+static void sni_not_tls(void **state)
+{
+	char sni[PROXY_NAME_MAX + 2];
+	enum proxy_reason r;
+	/* 22 then a major version other than 3: not a TLS record at all. */
+	static const uint8_t other[] = { 22, 1, 0, 0, 0 };
+
+	(void)state;
+	assert_int_equal(proxy_tls_sni(other, sizeof(other), sni, &r),
+			 PROXY_PARSE_BAD);
+	assert_int_equal(r, PROXY_NOT_TLS);
+	/* The start of a handshake record: more is needed to tell. */
+	assert_int_equal(proxy_tls_sni(other, 1, sni, &r), PROXY_PARSE_MORE);
+	assert_int_equal(proxy_tls_sni((const uint8_t *)"\x16\x03", 2, sni, &r),
+			 PROXY_PARSE_MORE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +395,8 @@ int main(void)
 		cmocka_unit_test(replies),
 		cmocka_unit_test(sni_found),
 		cmocka_unit_test(sni_refused),
+		cmocka_unit_test(sni_odd_records_refused),
+		cmocka_unit_test(sni_not_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
