@@ -21,26 +21,6 @@
 #include <sddl.h>
 #include <shellapi.h>
 
-static int own_sid(char *buf, size_t size)
-{
-	BYTE info[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
-	DWORD len;
-	HANDLE token;
-	char *text;
-	BOOL ok;
-
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-		return -EACCES;
-	ok = GetTokenInformation(token, TokenUser, info, sizeof(info), &len);
-	CloseHandle(token);
-	if (!ok ||
-	    !ConvertSidToStringSidA(((TOKEN_USER *)info)->User.Sid, &text))
-		return -EACCES;
-	ok = snprintf(buf, size, "%s", text) < (int)size;
-	LocalFree(text);
-	return ok ? 0 : -ENOSPC;
-}
-
 static int build_args(bool uninstall, bool dry_run, char *hex, size_t size)
 {
 	static struct win_setup_args a;
@@ -51,7 +31,7 @@ static int build_args(bool uninstall, bool dry_run, char *hex, size_t size)
 	memset(&a, 0, sizeof(a));
 	a.action = uninstall ? WIN_SETUP_UNINSTALL : WIN_SETUP_INSTALL;
 	a.dry_run = dry_run;
-	r = own_sid(a.user_sid, sizeof(a.user_sid));
+	r = win_rtoken_own_user_sid(a.user_sid, sizeof(a.user_sid));
 	if (r < 0) {
 		cli_say("cannot read the caller's SID from its token");
 		return r;

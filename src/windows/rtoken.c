@@ -7,6 +7,7 @@
  * result, so that the tables stay the one place to audit.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,23 @@ int win_rtoken_user_sid(HANDLE token, char **ret, struct paddock_error *err)
 	native = GetLastError();
 	free(user);
 	return ok ? 0 : fail(err, native, "cannot read the user's SID");
+}
+
+int win_rtoken_own_user_sid(char *buf, size_t size)
+{
+	HANDLE self;
+	char *sid;
+	int r;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &self))
+		return -EACCES;
+	r = win_rtoken_user_sid(self, &sid, NULL);
+	CloseHandle(self);
+	if (r < 0)
+		return -EACCES;
+	r = snprintf(buf, size, "%s", sid) < (int)size ? 0 : -ENOSPC;
+	LocalFree(sid);
+	return r;
 }
 
 static int set_default_dacl(HANDLE token, const char *const *names, size_t n,

@@ -87,22 +87,8 @@ static char *system_profile(const char *sid)
 /* The SID of the user of this process's token, or "". */
 static void token_user(char *buf, size_t size)
 {
-	BYTE info[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
-	DWORD len;
-	HANDLE token;
-	char *text;
-	BOOL ok;
-
-	buf[0] = '\0';
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-		return;
-	ok = GetTokenInformation(token, TokenUser, info, sizeof(info), &len);
-	CloseHandle(token);
-	if (ok &&
-	    ConvertSidToStringSidA(((TOKEN_USER *)info)->User.Sid, &text)) {
-		snprintf(buf, size, "%s", text);
-		LocalFree(text);
-	}
+	if (win_rtoken_own_user_sid(buf, size) < 0)
+		buf[0] = '\0';
 }
 
 /* The SID of the user logged on to the session this process runs in

@@ -139,6 +139,8 @@ int win_rtoken_build(const struct win_token_spec *spec,
 
 /* The user SID of token, "S-1-5-...", LocalFree'd by the caller. */
 int win_rtoken_user_sid(HANDLE token, char **ret, struct paddock_error *err);
+/* The user SID of this process's token into buf; -EACCES, -ENOSPC. */
+int win_rtoken_own_user_sid(char *buf, size_t size);
 
 /* The logon SID of token, "S-1-5-5-X-Y", LocalFree'd by the caller. */
 int win_rtoken_logon_sid(HANDLE token, char **ret, struct paddock_error *err);
