@@ -473,5 +473,16 @@ bool win_setup_caller_allowed(const char *sent, const char *token_user,
  * Windows compares paths). */
 bool win_setup_helper_matches(const struct win_setup_marker *m,
 			      const struct win_setup_args *a);
+/*
+ * The profile whose read grants an uninstall removes: the marker's owner's
+ * when the marker (NULL: none, or unreadable) names a profile the system
+ * still records for that owner (owner_system_profile, NULL when it records
+ * none), else the caller's. An administrator uninstalling what another
+ * user set up then removes that user's grants, not look for them in his
+ * own profile; a marker the system does not bear out is not followed.
+ */
+const char *win_setup_uninstall_profile(const struct win_setup_marker *m,
+					const char *owner_system_profile,
+					const char *caller_profile);
 
 #endif

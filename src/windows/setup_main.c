@@ -275,6 +275,28 @@ static size_t system_trees(char **out)
 	return n;
 }
 
+/* An uninstall removes the grants of the setup that was made, whoever
+ * runs it (win_setup_uninstall_profile()). A marker that cannot be read
+ * leaves the caller's profile: uninstall goes on either way. */
+static void uninstall_profile(struct setup_run *run)
+{
+	static struct win_setup_marker m;
+	char *owner_profile = NULL;
+	const char *chosen;
+	struct win_setup_report quiet = run->report;
+	bool found = setup_run_read_marker(run, &m) == 0;
+
+	run->report = quiet;
+	if (found)
+		owner_profile = system_profile(m.owner_sid);
+	chosen = win_setup_uninstall_profile(found ? &m : NULL, owner_profile,
+					     run->args.profile);
+	if (chosen != run->args.profile)
+		snprintf(run->args.profile, sizeof(run->args.profile), "%s",
+			 chosen);
+	free(owner_profile);
+}
+
 struct gathered {
 	struct win_setup_input in;
 	char **children, *trees[4];
@@ -576,6 +598,9 @@ static int run_setup(struct setup_run *run)
 		run->stopped = true;
 		return 0;
 	}
+	if (r == 0 && run->args.action == WIN_SETUP_UNINSTALL &&
+	    !run->dir_foreign)
+		uninstall_profile(run);
 	if (r == 0)
 		r = gather(run, &g);
 	if (r == 0)

@@ -72,9 +72,8 @@ static int write_marker(struct setup_run *run, const char *path, bool done)
 	return 0;
 }
 
-int setup_run_own_marker(struct setup_run *run)
+int setup_run_read_marker(struct setup_run *run, struct win_setup_marker *m)
 {
-	struct win_setup_marker m;
 	char *text;
 	size_t len;
 	int r = win_setupw_read(run->setup_dir, "setup-marker",
@@ -86,12 +85,22 @@ int setup_run_own_marker(struct setup_run *run)
 		return win_setupw_fail(&run->report, WIN_SETUP_E_MARKER, 0,
 				       run->setup_dir,
 				       "cannot read the setup marker");
-	r = win_setup_marker_parse(text, len, &m, NULL);
+	r = win_setup_marker_parse(text, len, m, NULL);
 	free(text);
 	if (r < 0)
 		return win_setupw_fail(
 			&run->report, WIN_SETUP_E_MARKER, 0, run->setup_dir,
 			"the setup marker is malformed or of another version");
+	return 0;
+}
+
+int setup_run_own_marker(struct setup_run *run)
+{
+	struct win_setup_marker m;
+	int r = setup_run_read_marker(run, &m);
+
+	if (r < 0)
+		return r;
 	if (!win_setup_helper_matches(&m, &run->args))
 		return win_setupw_fail(
 			&run->report, WIN_SETUP_E_ARGS, 0, run->args.profile,

@@ -23,6 +23,9 @@ int setup_run_change(struct setup_run *run, const struct win_setup_change *c);
 int setup_run_delete(struct setup_run *run, const char *path);
 int setup_run_install(struct setup_run *run, const struct win_setup_plan *p);
 int setup_run_uninstall(struct setup_run *run, const struct win_setup_plan *p);
+/* Read and parse the setup marker: 0, -ENOENT when there is none, else
+ * E_MARKER in the report. */
+int setup_run_read_marker(struct setup_run *run, struct win_setup_marker *m);
 /* 0 when the setup marker is there and names the owner and profile of
  * run->args (win_setup_helper_matches()); -ENOENT when it is gone; else
  * E_ARGS or E_MARKER. */

@@ -120,3 +120,20 @@ bool win_setup_helper_matches(const struct win_setup_marker *m,
 	free(theirs);
 	return same;
 }
+
+const char *win_setup_uninstall_profile(const struct win_setup_marker *m,
+					const char *owner_system_profile,
+					const char *caller_profile)
+{
+	char *a = NULL, *b = NULL;
+	bool confirmed;
+
+	if (!m || !m->profile[0] || !owner_system_profile)
+		return caller_profile;
+	confirmed = win_path_key(m->profile, &a) == 0 &&
+		    win_path_key(owner_system_profile, &b) == 0 &&
+		    strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return confirmed ? m->profile : caller_profile;
+}

@@ -177,6 +177,30 @@ static void helper_must_name_the_marker_owner_and_profile(void **s)
 	assert_false(win_setup_helper_matches(&m, &a));
 }
 
+/* Uninstall cleans the profile of whoever set up, as the system records
+ * it, not the profile of whoever runs it; nothing else is followed. */
+static void uninstall_cleans_the_owners_profile(void **s)
+{
+	struct win_setup_marker m = { .version = WIN_SETUP_VERSION };
+	const char *mine = "C:\\Users\\admin";
+
+	(void)s;
+	strcpy(m.owner_sid, USER);
+	strcpy(m.profile, "C:\\Users\\me");
+	assert_string_equal(
+		win_setup_uninstall_profile(&m, "C:\\users\\ME", mine),
+		"C:\\Users\\me");
+	/* No marker, or the system records no profile for its owner. */
+	assert_ptr_equal(win_setup_uninstall_profile(NULL, NULL, mine), mine);
+	assert_ptr_equal(win_setup_uninstall_profile(&m, NULL, mine), mine);
+	/* A marker's profile the system does not bear out. */
+	assert_ptr_equal(
+		win_setup_uninstall_profile(&m, "C:\\Users\\you", mine), mine);
+	m.profile[0] = '\0';
+	assert_ptr_equal(win_setup_uninstall_profile(&m, "C:\\Users\\me", mine),
+			 mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +216,7 @@ int main(void)
 			caller_is_the_elevated_user_or_the_session_user),
 		cmocka_unit_test(another_account_is_refused),
 		cmocka_unit_test(helper_must_name_the_marker_owner_and_profile),
+		cmocka_unit_test(uninstall_cleans_the_owners_profile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
