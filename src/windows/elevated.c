@@ -148,7 +148,14 @@ static int setup_dir(char **ret, struct paddock_error *err)
 	r = win_setupw_dir_check(*ret, &v);
 	if (r == 0 || r == -ENOENT)
 		return 0;
-	if (r == -EPERM)
+	/* Setup's DACL lets in SYSTEM, Administrators and the user who ran
+	 * it: for anyone else on the machine it was never set up, which
+	 * is not a setup gone bad (auto then uses the unelevated mode). */
+	if (r == -EACCES)
+		r = error_set(
+			err, PADDOCK_STEP_SETUP, ENOENT, *ret,
+			"the elevated mode is set up for another user of this machine (its setup directory is not open to you)");
+	else if (r == -EPERM)
 		r = foreign_dir(*ret, v, err);
 	else
 		r = error_set(err, PADDOCK_STEP_SETUP, -r, *ret,
