@@ -334,6 +334,16 @@ static int sent(DWORD native, struct paddock_error *err)
 	return native ? fail(err, native, NULL, "cannot write to the pipe") : 0;
 }
 
+static int encode(const struct win_frame *f, uint8_t **ret, size_t *ret_len,
+		  struct paddock_error *err)
+{
+	int r = win_frame_encode(f, ret, ret_len);
+
+	return r < 0 ? error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
+				 "cannot encode a frame")
+		     : 0;
+}
+
 /* The parent created the pipes overlapped; the runner opened them
  * synchronously. Which side this is follows from the direction. */
 int win_channel_send(struct win_channel *c, enum win_frame_reader to,
@@ -343,11 +353,10 @@ int win_channel_send(struct win_channel *c, enum win_frame_reader to,
 	uint8_t *buf;
 	size_t len;
 	DWORD native;
-	int r = win_frame_encode(f, &buf, &len);
+	int r = encode(f, &buf, &len, err);
 
 	if (r < 0)
-		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
-				 "cannot encode a frame");
+		return r;
 	AcquireSRWLockExclusive(&c->write_lock);
 	native = io(parent ? c->in : c->out, parent, true, buf, len, 0);
 	ReleaseSRWLockExclusive(&c->write_lock);
@@ -364,11 +373,10 @@ int win_channel_send_within(struct win_channel *c, const struct win_frame *f,
 	uint8_t *buf;
 	size_t len;
 	DWORD native;
-	int r = win_frame_encode(f, &buf, &len);
+	int r = encode(f, &buf, &len, err);
 
 	if (r < 0)
-		return error_set(err, PADDOCK_STEP_RUNNER, -r, NULL,
-				 "cannot encode a frame");
+		return r;
 	while (!TryAcquireSRWLockExclusive(&c->write_lock)) {
 		if (GetTickCount64() >= deadline) {
 			free(buf);
